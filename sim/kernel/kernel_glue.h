@@ -31,6 +31,7 @@ typedef unsigned long pgoff_t;
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+#define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-4095)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define min(a, b) ((a) < (b) ? (a) : (b))
 #define max(a, b) ((a) > (b) ? (a) : (b))

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmstat.h - the machine's memory counters, under their /proc/vmstat names.
+ * Models include/linux/vmstat.h, mmzone.h (node_stat_item) and
+ * vm_event_item.h, flattened into one list: a gauge (nr_*) and an event
+ * count (pg*) are both one long here.
+ *
+ * Only counters the model maintains are listed: `expect vmstat` refuses a
+ * name that is not here rather than compare against a number nobody counts.
+ */
+#ifndef MMSIM_VMSTAT_H
+#define MMSIM_VMSTAT_H
+
+/* X(ENUM, "name") */
+#define SIM_VM_ITEMS(X)                                                                            \
+	X(NR_FREE_PAGES, "nr_free_pages")                                                          \
+	X(NR_INACTIVE_ANON, "nr_inactive_anon")                                                    \
+	X(NR_ACTIVE_ANON, "nr_active_anon")                                                        \
+	X(NR_INACTIVE_FILE, "nr_inactive_file")                                                    \
+	X(NR_ACTIVE_FILE, "nr_active_file")                                                        \
+	X(NR_ANON_MAPPED, "nr_anon_pages")                                                         \
+	X(NR_FILE_MAPPED, "nr_mapped")                                                             \
+	X(NR_FILE_PAGES, "nr_file_pages")                                                          \
+	X(NR_SHMEM, "nr_shmem")                                                                    \
+	X(PGFAULT, "pgfault")                                                                      \
+	X(PGMAJFAULT, "pgmajfault")                                                                \
+	X(PGREUSE, "pgreuse")
+
+enum vm_item {
+#define SIM_VM_ENUM(e, name) e,
+	SIM_VM_ITEMS(SIM_VM_ENUM)
+#undef SIM_VM_ENUM
+	NR_VM_ITEMS
+};
+
+extern const char *const vmstat_text[NR_VM_ITEMS];
+
+struct sim_machine;
+void mod_node_page_state(struct sim_machine *m, enum vm_item item, long delta);
+void count_vm_event(struct sim_machine *m, enum vm_item item);
+long global_node_page_state(const struct sim_machine *m, enum vm_item item);
+/* The item named @name, or -1. */
+int vmstat_item_by_name(const char *name);
+
+#endif /* MMSIM_VMSTAT_H */
