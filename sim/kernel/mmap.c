@@ -401,7 +401,7 @@ static void unmap_region(struct mm_struct *mm, struct vm_area_struct *vma, unsig
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
 	TRACE_FUNC(TR(mm->sim), do_munmap);
-	struct vm_area_struct *vma, *last, *next;
+	struct vm_area_struct *vma, *prev, *last, *next;
 	unsigned long end;
 
 	if ((start & ~PAGE_MASK) || start > TASK_SIZE || len > TASK_SIZE - start)
@@ -411,16 +411,17 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	if (len == 0)
 		return -EINVAL;
 
-	vma = find_vma(mm, start);
+	vma = find_vma_prev(mm, start, &prev);
 	if (!vma || vma->vm_start >= end)
 		return 0;
 	if (start > vma->vm_start) {
 		__split_vma(mm, vma, start, 0);
-		vma = vma->vm_next;
+		prev = vma;
 	}
 	last = find_vma(mm, end);
 	if (last && end > last->vm_start)
 		__split_vma(mm, last, end, 1);
+	vma = prev ? prev->vm_next : mm->mmap; /* the first VMA inside the range */
 
 	unmap_region(mm, vma, start, end);
 	for (; vma && vma->vm_start < end; vma = next) {

@@ -1,0 +1,798 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * runner.c - run a scenario on the simulator (runner.h).
+ *
+ * Before anything runs, scn_check_supported() refuses what the model does
+ * not do yet and names the statement (FILE:LINE:COLUMN), and page references
+ * are checked against the mappings' sizes. Then each statement is printed,
+ * executed through the backend with the text tracer attached to the model,
+ * and its result reported; expectations read the backend's observations.
+ */
+#include "runner.h"
+
+#include "backend.h"
+#include "sim_check.h"
+#include "sim_machine.h"
+#include "text_views.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <string.h>
+
+#define INDENT 7
+
+struct mapping {
+	uint64_t start;
+	uint64_t pages;
+};
+
+struct proc {
+	int id;
+	uint64_t base_minor, base_major; /* at the previous `expect faults` */
+};
+
+struct runner {
+	const struct scn_file *f;
+	const struct scn_run_options *opt;
+	FILE *out;
+	struct scn_backend *be;
+	struct scn_text_tracer *tt;
+	GHashTable *procs;    /* name -> struct proc */
+	GHashTable *maps;     /* name -> struct mapping */
+	GHashTable *vm_base;  /* vmstat name -> value at start (int64 in a pointer-sized box) */
+	int nprocs;
+	uint64_t write_seq;   /* values of writes without "= V" */
+	int passed, failed;
+	GError *refusal;      /* a resource ran out while running */
+};
+
+static void refuse(GError **err, const struct scn_file *f, struct scn_loc loc, const char *what)
+{
+	char *msg = scn_format_error(f, loc, what);
+
+	g_set_error_literal(err, SCN_ERROR, SCN_ERROR_REFUSED, msg);
+	g_free(msg);
+}
+
+/* What the model does not do yet, by statement kind; NULL when supported. */
+static const char *unsupported_kind(const struct scn_stmt *s)
+{
+	switch (s->kind) {
+	case SCN_FILE:
+	case SCN_MSYNC:
+	case SCN_FTRUNCATE:
+	case SCN_PWRITE:
+	case SCN_PREAD:
+	case SCN_FSYNC:
+	case SCN_FADVISE:
+		return "files and the page cache";
+	case SCN_SHMGET:
+	case SCN_SHMAT:
+	case SCN_SHMDT:
+	case SCN_SHMCTL:
+	case SCN_SHM_OPEN:
+	case SCN_SHM_UNLINK:
+	case SCN_MEMFD:
+		return "shared memory (tmpfs/shmem, SysV shm, POSIX shm, memfd)";
+	case SCN_RECLAIM:
+	case SCN_WRITEBACK:
+	case SCN_EXPECT_SWAP:
+		return "reclaim and swap";
+	case SCN_EXPECT_CACHE:
+		return "the page cache";
+	case SCN_MMAP:
+		if (!s->mmap.anon)
+			return "file mappings (the page cache)";
+		if (s->mmap.shared)
+			return "shared anonymous mappings (shmem)";
+		return NULL;
+	case SCN_MADVISE:
+		if (s->madvise == SCN_MADV_DONTNEED || s->madvise == SCN_MADV_POPULATE_READ ||
+		    s->madvise == SCN_MADV_POPULATE_WRITE)
+			return NULL;
+		return s->madvise == SCN_MADV_REMOVE ? "madvise remove (shmem)"
+						     : "this madvise (it needs reclaim and swap)";
+	case SCN_SHOW:
+		if (s->view == SCN_VIEW_CACHE)
+			return "show cache (the page cache)";
+		if (s->view == SCN_VIEW_SWAP || s->view == SCN_VIEW_LRU)
+			return "show swap/lru (reclaim and swap)";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* The config keys whose non-default values only matter to features not built yet. */
+static const char *unsupported_config(const struct scn_config *c)
+{
+	if (c->swap_device != SCN_SWAP_DISK)
+		return "config swap_device=zram (swap)";
+	if (c->tree != SCN_TREE_RADIX)
+		return "config tree=xarray (the page cache)";
+	if (c->overcommit != 0 || (c->set & SCN_CFG_OVERCOMMIT_RATIO))
+		return "config overcommit (overcommit accounting)";
+	return NULL;
+}
+
+/* Counters named by expect meminfo/vmstat/smaps must be ones the model keeps. */
+static bool check_keys(const struct scn_file *f, const struct scn_stmt *s, GError **err)
+{
+	for (int i = 0; i < s->nkvs; i++) {
+		const char *k = s->kvs[i].key;
+		bool ok = s->kind == SCN_EXPECT_MEMINFO ? scn_sim_knows_meminfo(k)
+			  : s->kind == SCN_EXPECT_VMSTAT ? scn_sim_knows_vmstat(k)
+			  : s->kind == SCN_EXPECT_SMAPS	 ? scn_sim_knows_smaps(k)
+							 : true;
+		if (!ok) {
+			char *what = g_strdup_printf("the simulator does not count '%s' (yet); "
+						     "run 'show %s' to see the fields it has",
+						     k, s->kind == SCN_EXPECT_SMAPS ? "A smaps"
+							: s->kind == SCN_EXPECT_MEMINFO ? "meminfo"
+											: "vmstat");
+			refuse(err, f, s->kvs[i].loc, what);
+			g_free(what);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Does page/byte reference @r fit in a mapping of @pages pages? */
+static bool ref_fits(const struct scn_ref *r, uint64_t pages)
+{
+	if (r->kind == SCN_REF_PAGES)
+		return r->last < pages;
+	if (r->kind == SCN_REF_BYTE)
+		return r->offset + 8 <= pages * SCN_PAGE_SIZE;
+	return true;
+}
+
+static bool is_mapping_ref(const struct scn_stmt *s)
+{
+	switch (s->kind) {
+	case SCN_MUNMAP:
+	case SCN_MPROTECT:
+	case SCN_MADVISE:
+	case SCN_READ:
+	case SCN_WRITE:
+	case SCN_EXPECT_PAGE:
+	case SCN_EXPECT_SAME:
+	case SCN_EXPECT_DIFFERS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool check_ref(const struct scn_file *f, GHashTable *sizes, const struct scn_ref *r,
+		      GError **err)
+{
+	gpointer v;
+	uint64_t pages;
+	char *what;
+
+	if (!r->name || !g_hash_table_lookup_extended(sizes, r->name, NULL, &v))
+		return true;
+	pages = (uint64_t)(uintptr_t)v;
+	if (ref_fits(r, pages))
+		return true;
+	what = g_strdup_printf("'%s' is outside mapping '%s' (%" PRIu64 " pages)", r->name,
+			       r->name, pages);
+	refuse(err, f, r->loc, what);
+	g_free(what);
+	return false;
+}
+
+bool scn_check_supported(const struct scn_file *f, GError **err)
+{
+	GHashTable *sizes = g_hash_table_new(g_str_hash, g_str_equal);
+	const char *cfg = unsupported_config(&f->config);
+	bool ok = true;
+
+	if (cfg) {
+		struct scn_loc loc = { 1, 1 };
+
+		for (int i = 0; i < f->nstmts; i++)
+			if (f->stmts[i].kind == SCN_CONFIG) {
+				loc = f->stmts[i].loc;
+				break;
+			}
+		char *what = g_strdup_printf("not supported yet: %s", cfg);
+		refuse(err, f, loc, what);
+		g_free(what);
+		ok = false;
+	}
+	for (int i = 0; ok && i < f->nstmts; i++) {
+		const struct scn_stmt *s = &f->stmts[i];
+		const char *why = unsupported_kind(s);
+
+		if (why) {
+			char *what = g_strdup_printf("not supported yet: %s", why);
+
+			refuse(err, f, s->loc, what);
+			g_free(what);
+			ok = false;
+			break;
+		}
+		ok = check_keys(f, s, err);
+		if (ok && s->kind == SCN_MMAP && s->outcome.kind == SCN_OUT_OK)
+			g_hash_table_insert(sizes, s->name,
+					    (gpointer)(uintptr_t)(s->mmap.size / SCN_PAGE_SIZE));
+		if (ok && s->kind == SCN_MREMAP && s->outcome.kind == SCN_OUT_OK)
+			g_hash_table_insert(sizes, s->ref.name,
+					    (gpointer)(uintptr_t)(s->size / SCN_PAGE_SIZE));
+		if (ok && is_mapping_ref(s))
+			ok = check_ref(f, sizes, &s->ref, err);
+		if (ok && (s->kind == SCN_EXPECT_SAME || s->kind == SCN_EXPECT_DIFFERS))
+			ok = check_ref(f, sizes, &s->ref2, err);
+	}
+	g_hash_table_destroy(sizes);
+	return ok;
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+static struct proc *proc_of(struct runner *r, const char *name)
+{
+	struct proc *p = g_hash_table_lookup(r->procs, name);
+
+	BUG_ON(!p); /* the parser checked every name */
+	return p;
+}
+
+static struct mapping *map_of(struct runner *r, const char *name)
+{
+	struct mapping *m = g_hash_table_lookup(r->maps, name);
+
+	BUG_ON(!m);
+	return m;
+}
+
+/* The pages [*first, *last] a reference names in a mapping. */
+static void ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *first, uint64_t *last)
+{
+	struct mapping *m = map_of(r, ref->name);
+
+	switch (ref->kind) {
+	case SCN_REF_ALL:
+		*first = 0;
+		*last = m->pages ? m->pages - 1 : 0;
+		break;
+	case SCN_REF_PAGES:
+		*first = ref->first;
+		*last = ref->last;
+		break;
+	case SCN_REF_BYTE:
+		*first = *last = ref->offset / SCN_PAGE_SIZE;
+		break;
+	}
+}
+
+/* The address of page @i of the reference (a byte reference: its exact address). */
+static uint64_t ref_addr(struct runner *r, const struct scn_ref *ref, uint64_t i)
+{
+	struct mapping *m = map_of(r, ref->name);
+
+	if (ref->kind == SCN_REF_BYTE)
+		return m->start + ref->offset;
+	return m->start + i * SCN_PAGE_SIZE;
+}
+
+static void say(struct runner *r, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void say(struct runner *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->opt->trace == SCN_TRACE_NONE)
+		return;
+	fprintf(r->out, "%*s", INDENT, "");
+	va_start(ap, fmt);
+	vfprintf(r->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->out);
+}
+
+static void fail(struct runner *r, const struct scn_stmt *s, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+static void fail(struct runner *r, const struct scn_stmt *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->failed++;
+	fprintf(r->out, "%s:%d: FAILED: %s\n%*s", r->f->path, s->loc.line, s->src, INDENT, "");
+	va_start(ap, fmt);
+	vfprintf(r->out, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->out);
+}
+
+static void pass(struct runner *r, const char *what)
+{
+	r->passed++;
+	say(r, "ok: %s", what);
+}
+
+/* A call returned @err: compare with what the statement expects. */
+static bool check_outcome(struct runner *r, const struct scn_stmt *s, int err)
+{
+	if (s->outcome.kind == SCN_OUT_ERRNO) {
+		if (err == -s->outcome.code) {
+			pass(r, "failed as expected");
+			return false;
+		}
+		fail(r, s, "expected the call to fail with %s, but it %s%s",
+		     scn_errno_name(s->outcome.code), err ? "failed with " : "succeeded",
+		     err ? scn_errno_name(-err) : "");
+		return false;
+	}
+	if (err) {
+		fail(r, s, "the call failed with %s (write '-> %s' if that is expected)",
+		     scn_errno_name(-err), scn_errno_name(-err));
+		return false;
+	}
+	return true;
+}
+
+static void run_mmap(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t addr = 0;
+	int err = r->be->ops->mmap(r->be, proc_of(r, s->proc)->id, &s->mmap, &addr);
+
+	if (!check_outcome(r, s, err))
+		return;
+	struct mapping *m = g_new0(struct mapping, 1);
+
+	m->start = addr;
+	m->pages = s->mmap.size / SCN_PAGE_SIZE;
+	g_hash_table_replace(r->maps, s->name, m);
+	say(r, "%s = %#" PRIx64 " (%" PRIu64 " pages)", s->name, addr, m->pages);
+}
+
+/* munmap, mprotect, madvise on a page reference. */
+static void run_range_call(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t first, last, addr, len;
+	int id = proc_of(r, s->proc)->id, err;
+
+	ref_pages(r, &s->ref, &first, &last);
+	addr = ref_addr(r, &s->ref, first) & ~(SCN_PAGE_SIZE - 1);
+	len = (last - first + 1) * SCN_PAGE_SIZE;
+	if (s->kind == SCN_MUNMAP)
+		err = r->be->ops->munmap(r->be, id, addr, len);
+	else if (s->kind == SCN_MPROTECT)
+		err = r->be->ops->mprotect(r->be, id, addr, len, s->prot);
+	else
+		err = r->be->ops->madvise(r->be, id, addr, len, s->madvise);
+	if (check_outcome(r, s, err))
+		say(r, "= 0");
+}
+
+static void run_mremap(struct runner *r, const struct scn_stmt *s)
+{
+	struct mapping *m = map_of(r, s->ref.name);
+	uint64_t new_addr = 0;
+	int err = r->be->ops->mremap(r->be, proc_of(r, s->proc)->id, m->start,
+				     m->pages * SCN_PAGE_SIZE, s->size, s->maymove, &new_addr);
+
+	if (!check_outcome(r, s, err))
+		return;
+	m->start = new_addr;
+	m->pages = s->size / SCN_PAGE_SIZE;
+	say(r, "%s = %#" PRIx64 " (%" PRIu64 " pages)", s->ref.name, new_addr, m->pages);
+}
+
+static bool ran_out_of_memory(struct runner *r, const struct scn_stmt *s)
+{
+	char *what = g_strdup_printf("the simulated RAM (ram=%" PRIu64 "p) is exhausted; reclaim "
+				     "and the OOM killer are not built yet, so raise 'config ram='",
+				     r->f->config.ram_pages);
+
+	refuse(&r->refusal, r->f, s->loc, what);
+	g_free(what);
+	return false;
+}
+
+/* One access of a read or write statement. Returns false to stop the run. */
+static bool run_one_access(struct runner *r, const struct scn_stmt *s, int id, uint64_t page,
+			   uint64_t addr)
+{
+	bool write = s->kind == SCN_WRITE;
+	uint64_t before_min, before_maj, after_min, after_maj, value;
+	int sig;
+
+	if (write)
+		value = s->access.has_value ? s->access.value : ++r->write_seq;
+	r->be->ops->observe_faults(r->be, id, &before_min, &before_maj);
+	sig = r->be->ops->access(r->be, id, addr, write, &value);
+	scn_text_tracer_flush(r->tt);
+	if (sig == -ENOMEM)
+		return ran_out_of_memory(r, s);
+	r->be->ops->observe_faults(r->be, id, &after_min, &after_maj);
+
+	if (sig) {
+		if (s->outcome.kind == SCN_OUT_SIGNAL && s->outcome.code == sig)
+			pass(r, "the access raised the expected signal");
+		else
+			fail(r, s, "the access at %#" PRIx64 " (page %" PRIu64 ") raised %s",
+			     addr, page, scn_signal_name(sig));
+		return true;
+	}
+	if (s->outcome.kind == SCN_OUT_SIGNAL) {
+		fail(r, s, "expected %s at %#" PRIx64 " (page %" PRIu64 "), but the access succeeded",
+		     scn_signal_name(s->outcome.code), addr, page);
+		return true;
+	}
+	say(r, "%s %#" PRIx64 " %s %#" PRIx64 "  (%s)", write ? "write" : "read", addr,
+	    write ? ":=" : "=", value,
+	    after_maj > before_maj	 ? "major fault"
+	    : after_min > before_min ? (after_min - before_min > 1 ? "minor faults" : "minor fault")
+				     : "no fault");
+	if (!write && s->access.cmp != SCN_CMP_NONE) {
+		bool eq = value == s->access.value;
+
+		if (eq == (s->access.cmp == SCN_CMP_EQ))
+			pass(r, "value");
+		else
+			fail(r, s, "page %" PRIu64 " read %#" PRIx64 ", expected %s %#" PRIx64, page,
+			     value, s->access.cmp == SCN_CMP_EQ ? "==" : "!=", s->access.value);
+	}
+	return true;
+}
+
+static bool run_access(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t first, last;
+	int id = proc_of(r, s->proc)->id;
+
+	ref_pages(r, &s->ref, &first, &last);
+	for (uint64_t i = first; i <= last; i++)
+		if (!run_one_access(r, s, id, i, ref_addr(r, &s->ref, i)))
+			return false;
+	return true;
+}
+
+/* "present writable" for the words set in @w. */
+static void words_text(unsigned w, GString *out)
+{
+	for (int i = 0; i < SCN_NR_WORDS; i++)
+		if (w & (1u << i))
+			g_string_append_printf(out, "%s%s", out->len ? " " : "", scn_word_name(1u << i));
+}
+
+static void expect_page(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t first, last;
+	int id = proc_of(r, s->proc)->id;
+	bool ok = true;
+
+	ref_pages(r, &s->ref, &first, &last);
+	for (uint64_t i = first; i <= last; i++) {
+		struct scn_page_obs obs;
+		unsigned missing;
+
+		r->be->ops->observe_page(r->be, id, ref_addr(r, &s->ref, i), &obs);
+		missing = s->words & ~obs.words;
+		if (!missing)
+			continue;
+		g_autoptr(GString) want = g_string_new("");
+		g_autoptr(GString) have = g_string_new("");
+
+		words_text(missing, want);
+		words_text(obs.words, have);
+		fail(r, s, "page %" PRIu64 " is not %s; it is: %s", i, want->str, have->str);
+		ok = false;
+	}
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+static void expect_same(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t f1, l1, f2, l2;
+	int a = proc_of(r, s->proc)->id, b = proc_of(r, s->name2)->id;
+	bool want_same = s->kind == SCN_EXPECT_SAME, ok = true;
+
+	ref_pages(r, &s->ref, &f1, &l1);
+	ref_pages(r, &s->ref2, &f2, &l2);
+	if (l1 - f1 != l2 - f2) {
+		fail(r, s, "the two ranges have different lengths");
+		return;
+	}
+	for (uint64_t i = 0; i <= l1 - f1; i++) {
+		struct scn_page_obs x, y;
+		bool same;
+
+		r->be->ops->observe_page(r->be, a, ref_addr(r, &s->ref, f1 + i), &x);
+		r->be->ops->observe_page(r->be, b, ref_addr(r, &s->ref2, f2 + i), &y);
+		same = x.has_frame && y.has_frame && x.frame == y.frame;
+		if (same == want_same)
+			continue;
+		fail(r, s, "page %" PRIu64 ": %s (pfn %s%#" PRIx64 " and %s%#" PRIx64 ")", f1 + i,
+		     same ? "same frame" : "different frames", x.has_frame ? "" : "none ",
+		     x.frame, y.has_frame ? "" : "none ", y.frame);
+		ok = false;
+	}
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+/* Compare one KEY=VALUE; @unit "B" prints sizes in kB. */
+static bool expect_value(struct runner *r, const struct scn_stmt *s, const struct scn_kv *kv,
+			 int64_t actual, bool bytes)
+{
+	if ((int64_t)kv->value == actual)
+		return true;
+	if (bytes)
+		fail(r, s, "%s is %" PRId64 "k, expected %" PRIu64 "k", kv->key, actual / 1024,
+		     kv->value / 1024);
+	else
+		fail(r, s, "%s is %" PRId64 ", expected %" PRIu64, kv->key, actual, kv->value);
+	return false;
+}
+
+static void expect_faults(struct runner *r, const struct scn_stmt *s)
+{
+	struct proc *p = proc_of(r, s->proc);
+	uint64_t minor, major;
+	bool ok = true;
+
+	r->be->ops->observe_faults(r->be, p->id, &minor, &major);
+	for (int i = 0; i < s->nkvs; i++) {
+		bool is_minor = strcmp(s->kvs[i].key, "minor") == 0;
+
+		ok &= expect_value(r, s, &s->kvs[i],
+				   (int64_t)(is_minor ? minor - p->base_minor : major - p->base_major),
+				   false);
+	}
+	p->base_minor = minor;
+	p->base_major = major;
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+static void expect_rss(struct runner *r, const struct scn_stmt *s)
+{
+	struct scn_rss rss;
+	bool ok = true;
+
+	r->be->ops->observe_rss(r->be, proc_of(r, s->proc)->id, &rss);
+	for (int i = 0; i < s->nkvs; i++) {
+		const char *k = s->kvs[i].key;
+		uint64_t v = strcmp(k, "rss") == 0	? rss.anon + rss.file + rss.shmem
+			     : strcmp(k, "anon") == 0	? rss.anon
+			     : strcmp(k, "file") == 0	? rss.file
+			     : strcmp(k, "shmem") == 0 ? rss.shmem
+						       : rss.swap;
+		ok &= expect_value(r, s, &s->kvs[i], (int64_t)v, true);
+	}
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+static void expect_smaps(struct runner *r, const struct scn_stmt *s)
+{
+	struct mapping *m = map_of(r, s->ref.name);
+	int id = proc_of(r, s->proc)->id;
+	bool ok = true;
+
+	for (int i = 0; i < s->nkvs; i++) {
+		uint64_t v = 0;
+
+		r->be->ops->observe_smaps(r->be, id, m->start, m->start + m->pages * SCN_PAGE_SIZE,
+					  s->kvs[i].key, &v);
+		ok &= expect_value(r, s, &s->kvs[i], (int64_t)v, true);
+	}
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+static void expect_counters(struct runner *r, const struct scn_stmt *s)
+{
+	bool ok = true;
+
+	for (int i = 0; i < s->nkvs; i++) {
+		const char *k = s->kvs[i].key;
+
+		if (s->kind == SCN_EXPECT_MEMINFO) {
+			uint64_t v = 0;
+
+			r->be->ops->observe_meminfo(r->be, k, &v);
+			ok &= expect_value(r, s, &s->kvs[i], (int64_t)v, true);
+		} else {
+			int64_t v = 0;
+
+			r->be->ops->observe_vmstat(r->be, k, &v);
+			v -= (int64_t)(intptr_t)g_hash_table_lookup(r->vm_base, k);
+			ok &= expect_value(r, s, &s->kvs[i], v, false);
+		}
+	}
+	if (ok)
+		pass(r, s->src + strlen("expect "));
+}
+
+static void run_show(struct runner *r, const struct scn_stmt *s)
+{
+	struct sim_machine *m = scn_sim_backend_machine(r->be);
+	g_autoptr(GString) out = g_string_new("");
+	struct task_struct *t = s->proc ? scn_sim_backend_task(r->be, proc_of(r, s->proc)->id) : NULL;
+
+	switch (s->view) {
+	case SCN_VIEW_PAGETABLE:
+		viz_text_pagetable(out, t);
+		break;
+	case SCN_VIEW_MAPS:
+		viz_text_maps(out, t);
+		break;
+	case SCN_VIEW_SMAPS:
+		viz_text_smaps(out, t);
+		break;
+	case SCN_VIEW_FRAMES:
+		viz_text_frames(out, m);
+		break;
+	case SCN_VIEW_MEMINFO:
+		viz_text_meminfo(out, m);
+		break;
+	case SCN_VIEW_VMSTAT:
+		viz_text_vmstat(out, m);
+		break;
+	default:
+		BUG(); /* refused before the run */
+	}
+	fputs(out->str, r->out);
+}
+
+/* Execute one statement. Returns false when the run must stop (a refusal). */
+static bool run_stmt(struct runner *r, const struct scn_stmt *s)
+{
+	struct proc *p;
+
+	switch (s->kind) {
+	case SCN_TITLE:
+	case SCN_CONFIG:
+		return true;
+	case SCN_PROCESS:
+		p = g_new0(struct proc, 1);
+		p->id = r->nprocs++;
+		g_hash_table_insert(r->procs, s->name, p);
+		r->be->ops->process(r->be, p->id, s->name);
+		return true;
+	case SCN_FORK:
+		p = g_new0(struct proc, 1);
+		p->id = r->nprocs++;
+		g_hash_table_insert(r->procs, s->name2, p);
+		check_outcome(r, s, r->be->ops->fork(r->be, proc_of(r, s->name)->id, p->id, s->name2));
+		return true;
+	case SCN_EXIT:
+		r->be->ops->exit(r->be, proc_of(r, s->name)->id);
+		return true;
+	case SCN_MMAP:
+		run_mmap(r, s);
+		return true;
+	case SCN_MUNMAP:
+	case SCN_MPROTECT:
+	case SCN_MADVISE:
+		run_range_call(r, s);
+		return true;
+	case SCN_MREMAP:
+		run_mremap(r, s);
+		return true;
+	case SCN_READ:
+	case SCN_WRITE:
+		return run_access(r, s);
+	case SCN_EXPECT_PAGE:
+		expect_page(r, s);
+		return true;
+	case SCN_EXPECT_SAME:
+	case SCN_EXPECT_DIFFERS:
+		expect_same(r, s);
+		return true;
+	case SCN_EXPECT_FAULTS:
+		expect_faults(r, s);
+		return true;
+	case SCN_EXPECT_RSS:
+		expect_rss(r, s);
+		return true;
+	case SCN_EXPECT_SMAPS:
+		expect_smaps(r, s);
+		return true;
+	case SCN_EXPECT_KILLED:
+	case SCN_EXPECT_ALIVE: {
+		bool alive = r->be->ops->observe_alive(r->be, proc_of(r, s->proc)->id);
+
+		if (alive == (s->kind == SCN_EXPECT_ALIVE))
+			pass(r, s->src + strlen("expect "));
+		else
+			fail(r, s, "process %s is %s", s->proc, alive ? "alive" : "not alive");
+		return true;
+	}
+	case SCN_EXPECT_MEMINFO:
+	case SCN_EXPECT_VMSTAT:
+		expect_counters(r, s);
+		return true;
+	case SCN_SAY:
+		fprintf(r->out, "%*s\"%s\"\n", INDENT, "", s->text);
+		return true;
+	case SCN_SNAPSHOT:
+		fprintf(r->out, "%*s-- snapshot \"%s\" --\n", INDENT, "", s->text);
+		return true;
+	case SCN_SHOW:
+		run_show(r, s);
+		return true;
+	default:
+		BUG(); /* refused before the run */
+	}
+}
+
+static void check_invariants(struct runner *r, const struct scn_stmt *s)
+{
+	char why[512];
+
+	if (sim_check_machine(scn_sim_backend_machine(r->be), why, sizeof(why)))
+		return;
+	fflush(r->out);
+	fprintf(stderr, "mmsim: invariant broken after %s:%d (%s): %s\n", r->f->path, s->loc.line,
+		s->src, why);
+	BUG();
+}
+
+static void record_vmstat_base(struct runner *r)
+{
+	struct sim_machine *m = scn_sim_backend_machine(r->be);
+
+	for (int i = 0; i < NR_VM_ITEMS; i++)
+		g_hash_table_insert(r->vm_base, (gpointer)vmstat_text[i],
+				    (gpointer)(intptr_t)global_node_page_state(m, (enum vm_item)i));
+}
+
+enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *opt, GError **err)
+{
+	struct runner r = { .f = f, .opt = opt, .out = opt->out };
+	bool go = true;
+
+	if (!scn_check_supported(f, err))
+		return SCN_REFUSED;
+	r.be = scn_sim_backend_create(&f->config);
+	r.procs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	r.maps = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	r.vm_base = g_hash_table_new(g_str_hash, g_str_equal);
+	record_vmstat_base(&r);
+	r.tt = scn_text_tracer_new(r.out, opt->trace, INDENT);
+	if (opt->trace != SCN_TRACE_NONE)
+		scn_text_tracer_attach(r.tt, &scn_sim_backend_machine(r.be)->tracer);
+	if (opt->listener)
+		sim_trace_attach(&scn_sim_backend_machine(r.be)->tracer, *opt->listener);
+
+	if (f->title)
+		fprintf(r.out, "== %s: %s\n", f->path, f->title);
+	for (int i = 0; go && i < f->nstmts; i++) {
+		const struct scn_stmt *s = &f->stmts[i];
+
+		if (s->kind == SCN_TITLE || s->kind == SCN_CONFIG)
+			continue;
+		if (opt->trace != SCN_TRACE_NONE && s->kind != SCN_SAY && s->kind != SCN_SNAPSHOT)
+			fprintf(r.out, "%5d  %s\n", s->loc.line, s->src);
+		go = run_stmt(&r, s);
+		scn_text_tracer_flush(r.tt);
+		if (go && opt->check_invariants)
+			check_invariants(&r, s);
+	}
+	if (go)
+		fprintf(r.out, "%s: %d passed, %d failed\n", f->path, r.passed, r.failed);
+
+	/* Tearing down what is left is not part of the scenario: no narration. */
+	sim_trace_detach(&scn_sim_backend_machine(r.be)->tracer, r.tt);
+	if (opt->listener)
+		sim_trace_detach(&scn_sim_backend_machine(r.be)->tracer, opt->listener->data);
+	scn_text_tracer_free(r.tt);
+	r.be->ops->destroy(r.be);
+	g_hash_table_destroy(r.procs);
+	g_hash_table_destroy(r.maps);
+	g_hash_table_destroy(r.vm_base);
+	if (!go) {
+		g_propagate_error(err, r.refusal);
+		return SCN_REFUSED;
+	}
+	return r.failed ? SCN_FAILED : SCN_OK;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * runner.h - run a parsed scenario on the simulator, statement by statement,
+ * narrating each and checking every expectation.
+ */
+#ifndef MMSIM_RUNNER_H
+#define MMSIM_RUNNER_H
+
+#include "scenario.h"
+#include "trace_text.h"
+
+#include <stdio.h>
+
+struct sim_trace_listener;
+
+struct scn_run_options {
+	enum scn_trace_mode trace;
+	bool check_invariants; /* run sim_check_machine() after every statement */
+	FILE *out;	       /* the narration and the results */
+	/* Another listener on the model (the stepper, tests); may be NULL. */
+	const struct sim_trace_listener *listener;
+};
+
+/* Exit status of `mmsim run` for one file. */
+enum scn_status {
+	SCN_OK = 0,	  /* every expectation held */
+	SCN_FAILED = 1,	  /* an expectation failed */
+	SCN_REFUSED = 2,  /* not runnable: a feature not built yet, a limit, a bad name */
+};
+
+/*
+ * Run @f. Refusals (found before anything runs, or a resource that ran out
+ * while running) set *err with a FILE:LINE:COLUMN message and return
+ * SCN_REFUSED.
+ */
+enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *opt,
+			GError **err);
+
+/* Check that everything @f uses is built; the first refusal as a message. */
+bool scn_check_supported(const struct scn_file *f, GError **err);
+
+#endif /* MMSIM_RUNNER_H */

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sim_backend.c - the simulator behind the backend interface (backend.h).
+ *
+ * Translates the runner's calls into the model's system calls and reads
+ * the model's observables (pagemap, mincore, smaps, status, meminfo,
+ * vmstat) into the observation structures the expectations are checked on.
+ */
+#include "backend.h"
+
+#include "internal.h"
+#include "meminfo.h"
+#include "task_mmu.h"
+
+#include <string.h>
+
+struct sim_backend {
+	struct scn_backend be;
+	struct sim_machine *m;
+	GPtrArray *tasks; /* struct task_struct *, by process number */
+};
+
+static struct sim_backend *to_sim(struct scn_backend *be)
+{
+	return container_of(be, struct sim_backend, be);
+}
+
+static struct task_struct *task(struct scn_backend *be, int proc)
+{
+	return g_ptr_array_index(to_sim(be)->tasks, proc);
+}
+
+struct sim_machine *scn_sim_backend_machine(struct scn_backend *be)
+{
+	return to_sim(be)->m;
+}
+
+struct task_struct *scn_sim_backend_task(struct scn_backend *be, int proc)
+{
+	return task(be, proc);
+}
+
+static void sim_destroy(struct scn_backend *be)
+{
+	struct sim_backend *s = to_sim(be);
+
+	sim_machine_destroy(s->m);
+	g_ptr_array_free(s->tasks, TRUE);
+	g_free(s);
+}
+
+static void set_task(struct scn_backend *be, int proc, struct task_struct *t)
+{
+	GPtrArray *tasks = to_sim(be)->tasks;
+
+	if ((guint)proc >= tasks->len)
+		g_ptr_array_set_size(tasks, proc + 1);
+	tasks->pdata[proc] = t;
+}
+
+static int sim_process(struct scn_backend *be, int proc, const char *name)
+{
+	set_task(be, proc, sim_task_create(to_sim(be)->m, name));
+	return 0;
+}
+
+static int sim_fork_(struct scn_backend *be, int parent, int child, const char *name)
+{
+	struct task_struct *t;
+	int err = sim_fork(task(be, parent), name, &t);
+
+	if (!err)
+		set_task(be, child, t);
+	return err;
+}
+
+static int sim_exit_(struct scn_backend *be, int proc)
+{
+	sim_exit(task(be, proc));
+	return 0;
+}
+
+static unsigned long to_prot(unsigned prot)
+{
+	return ((prot & SCN_PROT_R) ? PROT_READ : 0) | ((prot & SCN_PROT_W) ? PROT_WRITE : 0) |
+	       ((prot & SCN_PROT_X) ? PROT_EXEC : 0);
+}
+
+static int sim_mmap_(struct scn_backend *be, int proc, const struct scn_mmap *req, uint64_t *addr)
+{
+	unsigned long flags = req->shared ? MAP_SHARED : MAP_PRIVATE;
+	unsigned long result = 0;
+	long err;
+
+	if (req->anon)
+		flags |= MAP_ANONYMOUS;
+	if (req->fixed)
+		flags |= MAP_FIXED;
+	if (req->noreplace)
+		flags |= MAP_FIXED_NOREPLACE;
+	if (req->populate)
+		flags |= MAP_POPULATE;
+	if (req->noreserve)
+		flags |= MAP_NORESERVE;
+	err = sim_mmap(task(be, proc), req->has_at ? req->at : 0, req->size, to_prot(req->prot),
+		       flags, NULL, req->offset >> PAGE_SHIFT, &result);
+	*addr = result;
+	return (int)err;
+}
+
+static int sim_munmap_(struct scn_backend *be, int proc, uint64_t addr, uint64_t len)
+{
+	return sim_munmap(task(be, proc), addr, len);
+}
+
+static int sim_mprotect_(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
+			 unsigned prot)
+{
+	return sim_mprotect(task(be, proc), addr, len, to_prot(prot));
+}
+
+static int sim_mremap_(struct scn_backend *be, int proc, uint64_t addr, uint64_t old_len,
+		       uint64_t new_len, bool maymove, uint64_t *new_addr)
+{
+	unsigned long result = 0;
+	long err = sim_mremap(task(be, proc), addr, old_len, new_len,
+			      maymove ? MREMAP_MAYMOVE : 0, &result);
+
+	*new_addr = result;
+	return (int)err;
+}
+
+static const int madvise_advice[] = {
+	[SCN_MADV_DONTNEED] = MADV_DONTNEED,
+	[SCN_MADV_COLD] = MADV_COLD,
+	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
+	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
+	[SCN_MADV_POPULATE_READ] = MADV_POPULATE_READ,
+	[SCN_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+	[SCN_MADV_REMOVE] = MADV_REMOVE,
+	[SCN_MADV_FREE] = MADV_FREE,
+};
+
+static int sim_madvise_(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
+			enum scn_madvise advice)
+{
+	return sim_madvise(task(be, proc), addr, len, madvise_advice[advice]);
+}
+
+static int sim_access_(struct scn_backend *be, int proc, uint64_t addr, bool write,
+		       uint64_t *value)
+{
+	u64 v = *value;
+	int ret = sim_access(task(be, proc), addr, write, &v);
+
+	*value = v;
+	return ret;
+}
+
+/* The words of `expect` for one page, from pagemap, mincore and the PTE. */
+static void sim_observe_page(struct scn_backend *be, int proc, uint64_t addr,
+			     struct scn_page_obs *obs)
+{
+	struct task_struct *t = task(be, proc);
+	struct mm_struct *mm = t->mm;
+	u64 pm;
+	pte_t *ptep;
+	unsigned w = 0;
+	bool writable = false, dirty = false;
+
+	memset(obs, 0, sizeof(*obs));
+	if (!mm) {
+		obs->words = SCN_W_NONE | SCN_W_NONRESIDENT | SCN_W_READONLY | SCN_W_CLEAN;
+		return;
+	}
+	pm = pagemap_entry(mm, addr);
+	ptep = sim_lookup_pte(mm, addr);
+	if (pm & PM_PRESENT) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+		struct page *page = vm_normal_page(vma, addr, *ptep);
+
+		w |= SCN_W_PRESENT;
+		obs->has_frame = true;
+		obs->frame = pm & PM_PFRAME_MASK;
+		if (is_zero_pfn(obs->frame))
+			w |= SCN_W_ZERO;
+		w |= (pm & PM_MMAP_EXCLUSIVE) ? SCN_W_EXCLUSIVE : SCN_W_SHARED;
+		w |= (pm & PM_FILE) ? SCN_W_FILE : SCN_W_ANON;
+		writable = pte_write(*ptep) && !pte_protnone(*ptep);
+		dirty = page && (pte_dirty(*ptep) || PageDirty(page));
+	} else if (pm & PM_SWAP) {
+		w |= SCN_W_SWAPPED;
+	} else {
+		w |= SCN_W_NONE;
+	}
+	w |= mincore_page(mm, addr) == 1 ? SCN_W_RESIDENT : SCN_W_NONRESIDENT;
+	w |= writable ? SCN_W_WRITABLE : SCN_W_READONLY;
+	w |= dirty ? SCN_W_DIRTY : SCN_W_CLEAN;
+	obs->words = w;
+}
+
+static void sim_observe_faults(struct scn_backend *be, int proc, uint64_t *minor, uint64_t *major)
+{
+	struct task_struct *t = task(be, proc);
+
+	*minor = t->min_flt;
+	*major = t->maj_flt;
+}
+
+static bool sim_observe_alive(struct scn_backend *be, int proc)
+{
+	return !task(be, proc)->exited;
+}
+
+static void sim_observe_rss(struct scn_backend *be, int proc, struct scn_rss *rss)
+{
+	struct mm_struct *mm = task(be, proc)->mm;
+
+	memset(rss, 0, sizeof(*rss));
+	if (!mm)
+		return;
+	rss->anon = (uint64_t)mm->rss_stat[MM_ANONPAGES] * PAGE_SIZE;
+	rss->file = (uint64_t)mm->rss_stat[MM_FILEPAGES] * PAGE_SIZE;
+	rss->shmem = (uint64_t)mm->rss_stat[MM_SHMEMPAGES] * PAGE_SIZE;
+	rss->swap = (uint64_t)mm->rss_stat[MM_SWAPENTS] * PAGE_SIZE;
+}
+
+static int smaps_index(const char *key)
+{
+	static const char *const names[SMAPS_NR_FIELDS] = {
+		"Size", "KernelPageSize", "MMUPageSize", "Rss", "Pss", "Pss_Dirty",
+		"Shared_Clean", "Shared_Dirty", "Private_Clean", "Private_Dirty", "Referenced",
+		"Anonymous", "LazyFree", "Swap", "SwapPss", "Locked",
+	};
+
+	for (int i = 0; i < SMAPS_NR_FIELDS; i++)
+		if (strcmp(names[i], key) == 0)
+			return i;
+	return -1;
+}
+
+bool scn_sim_knows_smaps(const char *key)
+{
+	return smaps_index(key) >= 0;
+}
+
+static int sim_observe_smaps(struct scn_backend *be, int proc, uint64_t start, uint64_t end,
+			     const char *key, uint64_t *bytes)
+{
+	struct mm_struct *mm = task(be, proc)->mm;
+	int i = smaps_index(key);
+
+	*bytes = 0;
+	if (i < 0)
+		return -1;
+	if (!mm)
+		return 0;
+	for (struct vm_area_struct *vma = find_vma(mm, start); vma && vma->vm_start < end;
+	     vma = vma->vm_next) {
+		struct smaps_field f[SMAPS_NR_FIELDS];
+
+		smaps_fields(vma, f);
+		*bytes += (uint64_t)f[i].kb << 10;
+	}
+	return 0;
+}
+
+bool scn_sim_knows_meminfo(const char *key)
+{
+	return meminfo_field_by_name(key) >= 0;
+}
+
+static int sim_observe_meminfo(struct scn_backend *be, const char *key, uint64_t *bytes)
+{
+	struct meminfo_field f[MEMINFO_NR_FIELDS];
+	int n = 0;
+
+	meminfo_fields(to_sim(be)->m, f, &n);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(f[i].name, key) == 0) {
+			*bytes = (uint64_t)f[i].kb << 10;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool scn_sim_knows_vmstat(const char *key)
+{
+	return vmstat_item_by_name(key) >= 0;
+}
+
+static int sim_observe_vmstat(struct scn_backend *be, const char *key, int64_t *value)
+{
+	int i = vmstat_item_by_name(key);
+
+	if (i < 0)
+		return -1;
+	*value = global_node_page_state(to_sim(be)->m, (enum vm_item)i);
+	return 0;
+}
+
+static const struct scn_backend_ops sim_ops = {
+	.name = "simulator",
+	.destroy = sim_destroy,
+	.process = sim_process,
+	.fork = sim_fork_,
+	.exit = sim_exit_,
+	.mmap = sim_mmap_,
+	.munmap = sim_munmap_,
+	.mprotect = sim_mprotect_,
+	.mremap = sim_mremap_,
+	.madvise = sim_madvise_,
+	.access = sim_access_,
+	.observe_page = sim_observe_page,
+	.observe_faults = sim_observe_faults,
+	.observe_alive = sim_observe_alive,
+	.observe_rss = sim_observe_rss,
+	.observe_smaps = sim_observe_smaps,
+	.observe_meminfo = sim_observe_meminfo,
+	.observe_vmstat = sim_observe_vmstat,
+};
+
+struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
+{
+	struct sim_backend *s = g_new0(struct sim_backend, 1);
+	struct sim_config sc = {
+		.kernel = cfg->kernel == SCN_KERNEL_4_19 ? SIM_KERNEL_4_19 : SIM_KERNEL_6_18,
+		.ram_pages = cfg->ram_pages,
+		.swap_pages = cfg->swap_pages,
+		.fault_around_bytes = cfg->fault_around_bytes,
+		.read_ahead_bytes = cfg->read_ahead_bytes,
+		.page_cluster = cfg->page_cluster,
+	};
+
+	s->be.ops = &sim_ops;
+	s->m = sim_machine_create(&sc);
+	s->tasks = g_ptr_array_new();
+	return &s->be;
+}
