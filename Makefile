@@ -32,11 +32,13 @@ deps:
 
 build/obj/%.o: %.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
 
 build/asan/obj/%.o: %.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(shell pkg-config --cflags $(PKGS) criterion) -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(shell pkg-config --cflags $(PKGS) criterion) -c $< -o $@
 
 # tools/deps.sh is quick when nothing is missing; run it once per make.
 .PHONY: deps-once
@@ -47,23 +49,26 @@ build/libmmsim.a: $(call OBJ,$(LIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
 build/mmsim: $(call OBJ,$(CLI_SRCS)) build/libmmsim.a
-	$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
 
 build/asan/libmmsim.a: $(call ASAN_OBJ,$(LIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
 build/asan/mmsim: $(call ASAN_OBJ,$(CLI_SRCS)) build/asan/libmmsim.a
-	$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
+	@echo "  LD      $@"
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
 
 build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS)) build/asan/libmmsim.a
-	$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) criterion) -lm
+	@echo "  LD      $@"
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) criterion) -lm
 
 demo: build/mmsim
 	build/mmsim run scenarios/anon/fork-cow.scn
 
 # The tests find scenarios/ and tests/bad/ relative to the top directory.
 test: build/asan/mmsim-tests build/asan/mmsim
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	MMSIM=build/asan/mmsim build/asan/mmsim-tests --jobs 2 --timeout 120
 

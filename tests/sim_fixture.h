@@ -235,15 +235,16 @@ static inline const char *pfn_classes(struct pfn_names *names, struct mm_struct 
 	} while (0)
 
 /* The smaps column of the reference tables for the VMA holding @addr. */
-static inline const char *smaps_line(struct mm_struct *mm, unsigned long addr, char *buf,
-				     size_t len)
+#define SMAPS_LINE 200 /* room for nine 64-bit numbers */
+static inline const char *smaps_line(struct mm_struct *mm, unsigned long addr,
+				     char buf[SMAPS_LINE])
 {
 	struct vm_area_struct *vma = find_vma(mm, addr);
 	struct mem_size_stats mss;
 
 	cr_assert(vma && vma->vm_start <= addr, "no VMA at %#lx", addr);
 	smap_gather_stats(vma, &mss);
-	snprintf(buf, len, "%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu", mss.resident >> 10,
+	snprintf(buf, SMAPS_LINE, "%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu", mss.resident >> 10,
 		 (unsigned long)(mss.pss >> PSS_SHIFT) >> 10, mss.shared_clean >> 10,
 		 mss.shared_dirty >> 10, mss.private_clean >> 10, mss.private_dirty >> 10,
 		 mss.anonymous >> 10, mss.swap >> 10, (unsigned long)(mss.swap_pss >> PSS_SHIFT) >> 10);
@@ -252,8 +253,8 @@ static inline const char *smaps_line(struct mm_struct *mm, unsigned long addr, c
 
 #define assert_smaps(mm, addr, want)                                                               \
 	do {                                                                                       \
-		char b_[128];                                                                      \
-		cr_assert_str_eq(smaps_line((mm), (addr), b_, sizeof(b_)), (want),                 \
+		char b_[SMAPS_LINE];                                                               \
+		cr_assert_str_eq(smaps_line((mm), (addr), b_), (want),                             \
 				 "smaps Rss/Pss/ShCl/ShDi/PrCl/PrDi/Anon/Swap/SwapPss %s, not %s",  \
 				 b_, (want));                                                      \
 	} while (0)

@@ -36,8 +36,7 @@ static bool read_header(const char *text, struct bad_expect *want)
 
 	if (!g_str_has_prefix(text, HEADER) || !nl)
 		return false;
-	if (sscanf(text + strlen(HEADER), "%d:%d: %n", &want->line, &want->col, &used) < 2 ||
-	    !used)
+	if (sscanf(text + strlen(HEADER), "%d:%d: %n", &want->line, &want->col, &used) < 2 || !used)
 		return false;
 	want->substring = g_strndup(text + strlen(HEADER) + used,
 				    (gsize)(nl - text) - strlen(HEADER) - (gsize)used);
@@ -56,8 +55,7 @@ static void check_caret(const char *path, const char *msg, int line)
 	if (g_strv_length(lines) == 3) {
 		cr_expect(g_str_has_prefix(lines[1], quote), "%s: no quoted line %d:\n%s", path,
 			  line, msg);
-		cr_expect(g_str_has_prefix(lines[2], "      | ") &&
-				  g_str_has_suffix(lines[2], "^"),
+		cr_expect(g_str_has_prefix(lines[2], "      | ") && g_str_has_suffix(lines[2], "^"),
 			  "%s: no caret line:\n%s", path, msg);
 	}
 	g_free(quote);

@@ -111,7 +111,7 @@ static void run_p02(enum sim_kernel_profile kernel)
 		long anon = vmstat(m, NR_ANON_MAPPED), pgfault = vmstat(m, PGFAULT),
 		     pgreuse = vmstat(m, PGREUSE);
 		unsigned long min = t->min_flt;
-		char b[80];
+		char b[SMAPS_LINE];
 
 		if (s->op == P02_EXIT_CHILD)
 			sim_exit(child);
@@ -131,7 +131,7 @@ static void run_p02(enum sim_kernel_profile kernel)
 		cr_assert_str_eq(mincore_bits(t->mm, a, 6, b), "111111", "%s: mincore %s", s->what, b);
 		cr_assert_str_eq(pfn_classes(names, t->mm, a, 6, b), s->classes, "%s: PFNs %s",
 				 s->what, b);
-		cr_assert_str_eq(smaps_line(t->mm, a, b, sizeof(b)), s->smaps, "%s: smaps %s",
+		cr_assert_str_eq(smaps_line(t->mm, a, b), s->smaps, "%s: smaps %s",
 				 s->what, b);
 		assert_machine_ok(m);
 	}

@@ -195,13 +195,15 @@ Test(parser, config_values_out_of_range_are_errors)
 
 Test(parser, config_unknown_key_names_the_valid_keys)
 {
-	assert_error("config colour=1\n", "1:8", "unknown config key 'colour' (valid keys: ram, swap");
+	assert_error("config colour=1\n", "1:8",
+		     "unknown config key 'colour' (valid keys: ram, swap");
 	assert_error("config rma=1p\n", "1:8", "did you mean 'ram'?");
 }
 
 Test(parser, config_key_given_twice_is_an_error)
 {
-	assert_error("config ram=8p\nconfig ram=16p\n", "2:8", "config key 'ram' already set at line 1");
+	assert_error("config ram=8p\nconfig ram=16p\n", "2:8",
+		     "config key 'ram' already set at line 1");
 }
 
 Test(parser, config_must_come_before_the_first_event)
@@ -245,7 +247,8 @@ Test(parser, file_keeps_its_exact_size_and_cached_flag)
 	cr_assert(eq(u64, f->stmts[2].size, 0));
 	scn_file_free(f);
 	assert_error("file data\n", "1:11", "expected size=SIZE for file 'data'");
-	assert_error("file data size=1p cached=yes\n", "1:26", "expected cached= value (none, all)");
+	assert_error("file data size=1p cached=yes\n", "1:26",
+		     "expected cached= value (none, all)");
 }
 
 Test(parser, process_fork_and_exit_name_their_processes)
@@ -291,7 +294,8 @@ Test(parser, names_are_unique_per_kind_but_may_repeat_across_kinds)
 
 Test(parser, reserved_words_cannot_name_processes_or_mappings)
 {
-	assert_error("process swap\n", "1:9", "'swap' is a reserved word and cannot name a process");
+	assert_error("process swap\n", "1:9",
+		     "'swap' is a reserved word and cannot name a process");
 	assert_error("process A\nA: faults = mmap 1p anon private\n", "2:4",
 		     "'faults' is a reserved word and cannot name a mapping");
 }
@@ -392,10 +396,11 @@ Test(parser, mmap_needs_one_source_and_one_sharing)
 	assert_error_line("A: x = mmap 1p private", "mmap needs 'anon' or 'file=OBJ'");
 	assert_error_line("A: x = mmap 1p anon", "mmap needs 'private' or 'shared'");
 	assert_error_line("A: x = mmap 1p anon file=data private", "'file' conflicts with 'anon'");
-	assert_error_line("A: x = mmap 1p anon private shared", "'shared' conflicts with 'private'");
+	assert_error_line("A: x = mmap 1p anon private shared",
+			  "'shared' conflicts with 'private'");
 	assert_error_line("A: x = mmap 1p anon anon private", "'anon' given twice");
 	assert_error_line("A: x = mmap 1p anon privte", "unknown mmap key 'privte'; did you mean "
-			  "'private'?");
+							"'private'?");
 	assert_error_line("A: x = mmap 1p anon private prot r", "expected '=' after 'prot'");
 	assert_error_line("A: x = mmap 1p anon=1 private", "'anon' takes no value");
 }
@@ -418,7 +423,7 @@ Test(parser, mmap_file_must_name_an_object_with_a_descriptor)
 {
 	assert_error_line("A: x = mmap 1p file=nofile private", "unknown object 'nofile'");
 	assert_error_line("A: x = mmap 1p file=S private", "'S' is a SysV segment and has no file "
-			  "descriptor");
+							   "descriptor");
 }
 
 Test(parser, munmap_mprotect_and_madvise_take_page_references)
@@ -444,9 +449,9 @@ Test(parser, munmap_mprotect_and_madvise_take_page_references)
 
 Test(parser, madvise_accepts_every_advice)
 {
-	static const char *const words[] = { "dontneed",      "cold",		"pageout",
-					     "willneed",      "populate_read", "populate_write",
-					     "remove",	      "free" };
+	static const char *const words[] = { "dontneed", "cold",	  "pageout",
+					     "willneed", "populate_read", "populate_write",
+					     "remove",	 "free" };
 
 	for (int i = 0; i < 8; i++) {
 		char *line = g_strdup_printf("A: madvise m[0..7] %s", words[i]);
@@ -457,7 +462,7 @@ Test(parser, madvise_accepts_every_advice)
 		g_free(line);
 	}
 	assert_error_line("A: madvise m pagout", "unknown madvise advice 'pagout'; did you mean "
-			  "'pageout'?");
+						 "'pageout'?");
 }
 
 Test(parser, mremap_takes_a_whole_mapping_a_size_and_maymove)
@@ -563,8 +568,9 @@ Test(parser, accesses_may_expect_a_signal)
 Test(parser, references_must_name_declared_mappings)
 {
 	assert_error_line("A: read q[0]", "unknown mapping 'q' (declare it with 'q = mmap ...' "
-			  "first)");
-	assert_error_line("A: read data[0]", "unknown mapping 'data' ('data' is an object, line 3)");
+					  "first)");
+	assert_error_line("A: read data[0]",
+			  "unknown mapping 'data' ('data' is an object, line 3)");
 	assert_error_line("A: read m[2..1]", "page range 2..1 ends before it starts");
 	assert_error_line("A: read m[1", "expected ']' after the page index");
 	assert_error_line("A: read m[4k]", "a count takes no suffix");
@@ -607,7 +613,8 @@ Test(parser, shmat_defaults_to_read_write_and_needs_a_segment)
 	assert_error_line("A: shmctl data rmid", "'data' is a file, not a SysV segment");
 	assert_error_line("A: t = shmat S prot=rx", "unknown shmat protection 'rx'");
 	assert_error_line("A: T = shmget key=1", "expected size=SIZE for shmget");
-	assert_error_line("A: T = shmget key=0x100000000 size=1p", "shmget key must fit in 32 bits");
+	assert_error_line("A: T = shmget key=0x100000000 size=1p",
+			  "shmget key must fit in 32 bits");
 }
 
 Test(parser, shm_open_memfd_and_shm_unlink)
@@ -629,8 +636,10 @@ Test(parser, shm_open_memfd_and_shm_unlink)
 	cr_assert(eq(str, s[3].proc, "B"));
 	cr_assert(eq(int, s[3].outcome.code, ENOENT));
 	scn_file_free(f);
-	assert_error_line("A: P = shm_open \"demo\" size=1p", "expected a POSIX shared memory name");
-	assert_error_line("A: P = shm_open \"/a/b\" size=1p", "expected a POSIX shared memory name");
+	assert_error_line("A: P = shm_open \"demo\" size=1p",
+			  "expected a POSIX shared memory name");
+	assert_error_line("A: P = shm_open \"/a/b\" size=1p",
+			  "expected a POSIX shared memory name");
 	assert_error_line("A: M = memfd \"buf\"", "expected size=SIZE for memfd");
 }
 
@@ -785,7 +794,8 @@ Test(parser, expect_page_words_must_not_contradict)
 	assert_error_line("expect A m[0] anon file", "'file' contradicts 'anon'");
 	assert_error_line("expect A m[0] shared exclusive", "'exclusive' contradicts 'shared'");
 	assert_error_line("expect A m[0] dirty dirty", "'dirty' given twice");
-	assert_error_line("expect A m[0] drity", "unknown page word 'drity'; did you mean 'dirty'?");
+	assert_error_line("expect A m[0] drity",
+			  "unknown page word 'drity'; did you mean 'dirty'?");
 	assert_error_line("expect A m[0]", "expected a page word");
 }
 
@@ -889,7 +899,8 @@ Test(parser, expect_cache_names_an_object_page_and_a_slot_state)
 		g_free(line);
 	}
 	assert_error_line("expect cache m[0] page", "unknown object 'm'");
-	assert_error_line("expect cache S[0] swapped", "expected page-cache slot state (page, swap, shadow, empty)");
+	assert_error_line("expect cache S[0] swapped",
+			  "expected page-cache slot state (page, swap, shadow, empty)");
 }
 
 Test(parser, expect_swap_meminfo_and_vmstat_take_key_values)
@@ -966,9 +977,9 @@ Test(parser, view_and_word_names_are_known)
 Test(parser, errno_and_signal_names_go_both_ways)
 {
 	static const char *const names[] = {
-		"EPERM",  "ENOENT", "EINTR",  "EBADF",	"EAGAIN", "ENOMEM",    "EACCES", "EFAULT",
-		"EBUSY",  "EEXIST", "ENODEV", "EINVAL", "ENFILE", "EMFILE",    "EFBIG",	 "ENOSPC",
-		"ENXIO",  "EOVERFLOW", "EIDRM", "ETXTBSY", "ENAMETOOLONG",
+		"EPERM",  "ENOENT", "EINTR",  "EBADF",	   "EAGAIN", "ENOMEM",	"EACCES",
+		"EFAULT", "EBUSY",  "EEXIST", "ENODEV",	   "EINVAL", "ENFILE",	"EMFILE",
+		"EFBIG",  "ENOSPC", "ENXIO",  "EOVERFLOW", "EIDRM",  "ETXTBSY", "ENAMETOOLONG",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
@@ -1138,10 +1149,11 @@ Test(parser, errors_quote_the_line_with_a_caret)
 {
 	char *msg = parse_error("process A\nA: read q[0]\n");
 
-	cr_assert(eq(str, msg, "t.scn:2:9: error: unknown mapping 'q' (declare it with "
-			       "'q = mmap ...' first)\n"
-			       "    2 | A: read q[0]\n"
-			       "      |         ^"));
+	cr_assert(eq(str, msg,
+		     "t.scn:2:9: error: unknown mapping 'q' (declare it with "
+		     "'q = mmap ...' first)\n"
+		     "    2 | A: read q[0]\n"
+		     "      |         ^"));
 	g_free(msg);
 }
 
@@ -1149,10 +1161,11 @@ Test(parser, the_caret_line_copies_tabs_to_stay_aligned)
 {
 	char *msg = parse_error("process A\n\tA:\tread q[0]\n");
 
-	cr_assert(eq(str, msg, "t.scn:2:10: error: unknown mapping 'q' (declare it with "
-			       "'q = mmap ...' first)\n"
-			       "    2 | \tA:\tread q[0]\n"
-			       "      | \t  \t     ^"));
+	cr_assert(eq(str, msg,
+		     "t.scn:2:10: error: unknown mapping 'q' (declare it with "
+		     "'q = mmap ...' first)\n"
+		     "    2 | \tA:\tread q[0]\n"
+		     "      | \t  \t     ^"));
 	g_free(msg);
 }
 
@@ -1170,20 +1183,23 @@ Test(parser, misspelt_keywords_get_a_suggestion)
 	assert_error("process A\nA: munmpa m\n", "2:4",
 		     "unknown statement 'munmpa'; did you mean 'munmap'?");
 	assert_error("proces A\n", "1:1", "unknown statement 'proces'; did you mean 'process'?");
-	assert_error("frobnicate\n", "1:1", "unknown statement 'frobnicate' (expected title, config");
+	assert_error("frobnicate\n", "1:1",
+		     "unknown statement 'frobnicate' (expected title, config");
 	assert_error("process A\nA: m = mmapp 1p anon private\n", "2:8", "did you mean 'mmap'?");
 }
 
 Test(parser, statements_must_use_the_right_prefix_form)
 {
 	assert_error("mmap 1p anon private\n", "1:1", "'mmap' needs a process");
-	assert_error("process A\nA read m\n", "2:3", "expected ':' after process 'A', found 'read'");
+	assert_error("process A\nA read m\n", "2:3",
+		     "expected ':' after process 'A', found 'read'");
 	assert_error("process A\nA: mmap 1p anon private\n", "2:4", "'mmap' declares a name");
 	assert_error("process A\nA: x = munmap m\n", "2:4", "'munmap' declares no name");
 	assert_error("process A\nA: reclaim 1\n", "2:1", "'reclaim' takes no process prefix");
 	assert_error("process A\nA: file d size=1p\n", "2:1", "'file' takes no process prefix");
 	assert_error("C: read m\n", "1:1", "unknown process 'C'");
-	assert_error("process A\nA:\n", "2:4", "expected a statement after 'A:', found end of line");
+	assert_error("process A\nA:\n", "2:4",
+		     "expected a statement after 'A:', found end of line");
 	assert_error("123\n", "1:1", "expected a statement, found '123'");
 }
 
@@ -1202,9 +1218,10 @@ Test(parser, format_error_serves_run_time_refusals)
 	struct scn_loc loc = { 2, 13 };
 	char *msg = scn_format_error(f, loc, "cannot map 8 pages");
 
-	cr_assert(eq(str, msg, "t.scn:2:13: error: cannot map 8 pages\n"
-			       "    2 | A: m = mmap 8p anon private\n"
-			       "      |             ^"));
+	cr_assert(eq(str, msg,
+		     "t.scn:2:13: error: cannot map 8 pages\n"
+		     "    2 | A: m = mmap 8p anon private\n"
+		     "      |             ^"));
 	g_free(msg);
 	loc.line = 99;
 	msg = scn_format_error(f, loc, "no such line");
@@ -1247,9 +1264,10 @@ Test(parser, parse_file_reads_a_file_and_reports_io_errors)
 Test(parser, mutated_scenarios_never_crash_the_parser)
 {
 	static const char alphabet[] = "Am[]0.=-\\\"#:+> \n\tpk0x9_";
-	const char *base = PRELUDE "A: read m+8 == 8 -> SIGBUS\nexpect A m[0..1] present dirty\n"
-				   "config ram=1p\nsay \"x\\\"y\" # c\nA: q = mmap 1p \\\n anon shared\n"
-				   "expect A smaps m Rss=4k\nshow A maps\nexpect cache S[0] swap\n";
+	const char *base = PRELUDE
+		"A: read m+8 == 8 -> SIGBUS\nexpect A m[0..1] present dirty\n"
+		"config ram=1p\nsay \"x\\\"y\" # c\nA: q = mmap 1p \\\n anon shared\n"
+		"expect A smaps m Rss=4k\nshow A maps\nexpect cache S[0] swap\n";
 	GRand *rng = g_rand_new_with_seed(42);
 
 	for (int iter = 0; iter < 3000; iter++) {

@@ -19,7 +19,6 @@
 #include "sim_check.h"
 #include "text_views.h"
 
-#define BASE SIM_MMAP_BASE /* 0x600000000000: the first mapping of a process */
 
 static struct sim_machine *machine(unsigned long ram_pages, enum sim_kernel_profile kernel)
 {
@@ -88,8 +87,7 @@ static char *machine_text(machine_view view, struct sim_machine *m)
 }
 
 #define assert_has(text, needle)                                                                   \
-	cr_assert(strstr((text), (needle)) != NULL, "expected the line\n%s\nin:\n%s", (needle),     \
-		  (text))
+	cr_assert(strstr((text), (needle)) != NULL, "expected\n%s\nin:\n%s", (needle), (text))
 #define assert_lacks(text, needle)                                                                 \
 	cr_assert(strstr((text), (needle)) == NULL, "did not expect\n%s\nin:\n%s", (needle), (text))
 
@@ -229,7 +227,8 @@ Test(text_views, swap_entry_is_decoded_with_type_offset_and_exclusive_bit)
 	*ptep = __pte(__swp_pte_val(0, 5) | _PAGE_SWP_EXCLUSIVE);
 	text = task_text(viz_text_pagetable, a);
 	*ptep = saved;
-	assert_has(text, "    600000001000  0x07fffffffffff408  swap type 0 offset 0x5 (exclusive)\n");
+	assert_has(text,
+		   "    600000001000  0x07fffffffffff408  swap type 0 offset 0x5 (exclusive)\n");
 	g_free(text);
 	finish(m);
 }

@@ -56,6 +56,7 @@ static void append_vma_perms(GString *out, const struct vm_area_struct *vma)
 static void append_maps_line(GString *out, const struct vm_area_struct *vma)
 {
 	unsigned long long pgoff = 0;
+	/* A file's device, inode and path arrive with struct file (the page cache). */
 	unsigned int dev_major = 0, dev_minor = 0;
 	unsigned long ino = 0;
 	const char *name = NULL;
@@ -403,9 +404,8 @@ static void append_free_frames(GString *out, struct sim_machine *m)
 
 void viz_text_frames(GString *out, struct sim_machine *m)
 {
-	g_string_append_printf(out,
-			       "frames: pfn 0x0 is the zero page, pfn 0x1-%#lx the RAM (%lu frames)\n",
-			       m->nr_frames - 1, m->cfg.ram_pages);
+	g_string_append_printf(out, "frames: pfn 0x0 is the zero page, pfn 0x1-%#lx the RAM"
+			       " (%lu frames)\n", m->nr_frames - 1, m->cfg.ram_pages);
 	g_string_append_printf(out, "%-8s %4s %4s  %-13s  %-12s %-12s %s\n", "pfn", "refs", "maps",
 			       "lru", "mapping", "index", "flags");
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)

@@ -133,7 +133,12 @@ static void add_segment(struct lex_line *ln, const struct lexer *lx, gsize from,
 static struct token *push(struct lex_line *ln, enum tok_kind kind, struct scn_loc loc,
 			  const char *text, gsize len)
 {
-	struct token t = { .kind = kind, .loc = loc, .len = (int)len, .text = g_strndup(text, len) };
+	struct token t = {
+		.kind = kind,
+		.loc = loc,
+		.len = (int)len,
+		.text = g_strndup(text, len),
+	};
 
 	if (!ln->first_line)
 		ln->first_line = loc.line;
@@ -232,10 +237,10 @@ static int lex_number(struct lexer *lx, struct lex_line *ln, struct lex_error *e
 		return lex_fail(err, loc,
 				"invalid number '%s' (size suffixes are lowercase: p, k, m, g)",
 				t->text);
-	return lex_fail(err, loc,
-			"invalid number '%s' (expected decimal or 0x hex digits, optionally "
-			"followed by p, k, m or g)",
-			t->text);
+	return lex_fail(
+		err, loc,
+		"invalid number '%s' (expected decimal or 0x hex digits, optionally followed by p, k, m or g)",
+		t->text);
 }
 
 /* ---- strings ---- */
@@ -265,16 +270,17 @@ static int lex_string(struct lexer *lx, struct lex_line *ln, struct lex_error *e
 
 				g_string_free(val, TRUE);
 				if (e < 0 || e == '\n')
-					return lex_fail(err, loc,
-							"unterminated string: expected a closing '\"'");
+					return lex_fail(
+						err, loc,
+						"unterminated string: expected a closing '\"'");
 				if (e < 0x20 || e >= 0x7f)
-					return lex_fail(err, at,
-							"unknown escape in a string (only \\\" and "
-							"\\\\ are allowed)");
-				return lex_fail(err, at,
-						"unknown escape '\\%c' in a string (only \\\" and \\\\ "
-						"are allowed)",
-						e);
+					return lex_fail(
+						err, at,
+						"unknown escape in a string (only \\\" and \\\\ are allowed)");
+				return lex_fail(
+					err, at,
+					"unknown escape '\\%c' in a string (only \\\" and \\\\ are allowed)",
+					e);
 			}
 			lx->pos++;
 			c = e;
@@ -312,8 +318,8 @@ static int lex_punct(struct lexer *lx, struct lex_line *ln, struct lex_error *er
 		const char *text;
 		enum tok_kind kind;
 	} puncts[] = {
-		{ "==", TOK_EQ },     { "!=", TOK_NE },	      { "->", TOK_ARROW },
-		{ "..", TOK_DOTDOT }, { ":", TOK_COLON },     { "=", TOK_ASSIGN },
+		{ "==", TOK_EQ },      { "!=", TOK_NE },      { "->", TOK_ARROW },
+		{ "..", TOK_DOTDOT },  { ":", TOK_COLON },    { "=", TOK_ASSIGN },
 		{ "[", TOK_LBRACKET }, { "]", TOK_RBRACKET }, { "+", TOK_PLUS },
 	};
 	struct scn_loc loc = here(lx);

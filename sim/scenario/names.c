@@ -35,9 +35,9 @@ void scn_config_defaults(struct scn_config *cfg)
 
 /* Indexed by bit number: scn_word_name(1 << i) is scn_page_words[i]. */
 const char *const scn_page_words[SCN_NR_WORDS + 1] = {
-	"present",  "swapped", "none",	"zero",	     "resident", "nonresident", "writable",
-	"readonly", "dirty",   "clean", "exclusive", "shared",	 "file",	"anon",
-	NULL,
+	"present",     "swapped",  "none",     "zero",	"resident",
+	"nonresident", "writable", "readonly", "dirty", "clean",
+	"exclusive",   "shared",   "file",     "anon",	NULL,
 };
 
 const char *scn_word_name(unsigned bit)
@@ -79,13 +79,16 @@ const char *scn_view_name(enum scn_view v)
  * The errno values a scenario may expect with "-> ERRNO": those the memory
  * calls document, and the usual others so a run-time error can be named.
  */
-#define SCN_ERRNOS(X)                                                                              \
-	X(EPERM) X(ENOENT) X(ESRCH) X(EINTR) X(EIO) X(ENXIO) X(E2BIG) X(ENOEXEC) X(EBADF)          \
-	X(ECHILD) X(EAGAIN) X(ENOMEM) X(EACCES) X(EFAULT) X(EBUSY) X(EEXIST) X(EXDEV)       \
-	X(ENODEV) X(ENOTDIR) X(EISDIR) X(EINVAL) X(ENFILE) X(EMFILE) X(ENOTTY) X(ETXTBSY)   \
-	X(EFBIG) X(ENOSPC) X(ESPIPE) X(EROFS) X(EMLINK) X(EPIPE) X(ERANGE) X(EDEADLK)       \
-	X(ENAMETOOLONG) X(ENOSYS) X(ELOOP) X(EIDRM) X(EOVERFLOW) X(EOPNOTSUPP)              \
-	X(EHWPOISON)
+/* clang-format off */
+#define SCN_ERRNOS(X)								\
+	X(EPERM) X(ENOENT) X(ESRCH) X(EINTR) X(EIO) X(ENXIO) X(E2BIG)		\
+	X(ENOEXEC) X(EBADF) X(ECHILD) X(EAGAIN) X(ENOMEM) X(EACCES)		\
+	X(EFAULT) X(EBUSY) X(EEXIST) X(EXDEV) X(ENODEV) X(ENOTDIR)		\
+	X(EISDIR) X(EINVAL) X(ENFILE) X(EMFILE) X(ENOTTY) X(ETXTBSY)		\
+	X(EFBIG) X(ENOSPC) X(ESPIPE) X(EROFS) X(EMLINK) X(EPIPE) X(ERANGE)	\
+	X(EDEADLK) X(ENAMETOOLONG) X(ENOSYS) X(ELOOP) X(EIDRM)			\
+	X(EOVERFLOW) X(EOPNOTSUPP) X(EHWPOISON)
+/* clang-format on */
 
 #define ERRNO_CODE(e) e,
 #define ERRNO_NAME(e) #e,

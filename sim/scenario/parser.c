@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <string.h>
 
-G_DEFINE_QUARK(scn-error-quark, scn_error)
+GQuark scn_error_quark(void)
+{
+	return g_quark_from_static_string("scn-error-quark");
+}
 
 /* ---- parser state ---- */
 
@@ -265,8 +268,9 @@ static char *declare_hint(enum name_kind nk, const char *name)
 	case NK_MAP:
 		return g_strdup_printf("declare it with '%s = mmap ...' first", name);
 	default:
-		return g_strdup_printf("declare it with 'file %s size=...' or "
-				       "'%s = shmget|shm_open|memfd ...' first", name, name);
+		return g_strdup_printf(
+			"declare it with 'file %s size=...' or '%s = shmget|shm_open|memfd ...' first",
+			name, name);
 	}
 }
 
@@ -277,10 +281,10 @@ static bool unknown_name(struct parser *p, enum name_kind nk, const struct token
 	char *near, *hint;
 
 	if (d)
-		return fail(p, nt->loc,
-			    "unknown %s '%s' (its declaration at line %d is expected to fail, "
-			    "so it declares nothing)",
-			    kind_noun[nk], nt->text, d->line);
+		return fail(
+			p, nt->loc,
+			"unknown %s '%s' (its declaration at line %d is expected to fail, so it declares nothing)",
+			kind_noun[nk], nt->text, d->line);
 	for (int other = 0; other < NK_COUNT; other++) {
 		d = lookup(p, other, nt->text);
 		if (other != (int)nk && d && !d->failed)
@@ -328,8 +332,7 @@ static struct token *use_process(struct parser *p, bool allow_exited)
 
 	if (t && d->exited_line && !allow_exited) {
 		fail(p, t->loc,
-		     "process '%s' exited at line %d; only 'expect %s killed' or 'expect %s "
-		     "alive' may name it now",
+		     "process '%s' exited at line %d; only 'expect %s killed' or 'expect %s alive' may name it now",
 		     t->text, d->exited_line, t->text, t->text);
 		return NULL;
 	}
@@ -360,14 +363,14 @@ static struct token *use_object(struct parser *p, enum obj_need need)
 	if (!t)
 		return NULL;
 	if (need == NEED_SYSV && d->obj != OBJ_SYSV) {
-		fail(p, t->loc, "'%s' is %s, not a SysV segment (declare one with '%s = shmget ...')",
-		     t->text, obj_noun(d->obj), t->text);
+		fail(p, t->loc,
+		     "'%s' is %s, not a SysV segment (declare one with '%s = shmget ...')", t->text,
+		     obj_noun(d->obj), t->text);
 		return NULL;
 	}
 	if (need == NEED_FD && d->obj == OBJ_SYSV) {
 		fail(p, t->loc,
-		     "'%s' is a SysV segment and has no file descriptor (attach it with "
-		     "'s = shmat %s')",
+		     "'%s' is a SysV segment and has no file descriptor (attach it with 's = shmat %s')",
 		     t->text, t->text);
 		return NULL;
 	}
@@ -409,8 +412,8 @@ static bool parse_page_size(struct parser *p, const char *what, uint64_t *out)
 	if (!parse_size(p, what, out))
 		return false;
 	if (*out > UINT64_MAX - (SCN_PAGE_SIZE - 1))
-		return fail(p, t->loc, "size too large: '%s' does not fit in 64 bits as whole pages",
-			    t->text);
+		return fail(p, t->loc,
+			    "size too large: '%s' does not fit in 64 bits as whole pages", t->text);
 	*out = (*out + SCN_PAGE_SIZE - 1) & ~(SCN_PAGE_SIZE - 1);
 	return true;
 }
@@ -539,8 +542,8 @@ static bool unknown_key(struct parser *p, const char *what, const struct token *
  * REF: NAME, NAME[i], NAME[i..j] or NAME+OFF, NAME a declared nk. *off_loc
  * is where OFF starts, for the alignment check of accesses with a value.
  */
-static bool parse_ref(struct parser *p, enum name_kind nk, enum obj_need need,
-		      struct scn_ref *ref, struct scn_loc *off_loc)
+static bool parse_ref(struct parser *p, enum name_kind nk, enum obj_need need, struct scn_ref *ref,
+		      struct scn_loc *off_loc)
 {
 	struct token *t = nk == NK_OBJ ? use_object(p, need) : use_name(p, nk, NULL);
 	struct token *lt;
@@ -586,8 +589,10 @@ static bool parse_whole_mapping(struct parser *p, const char *verb, struct scn_r
 	if (!parse_ref(p, NK_MAP, NEED_ANY, ref, &off_loc))
 		return false;
 	if (ref->kind != SCN_REF_ALL)
-		return fail(p, ref->loc, "'%s' takes a whole mapping: write '%s' alone, without "
-			    "'[...]' or '+OFF'", verb, ref->name);
+		return fail(
+			p, ref->loc,
+			"'%s' takes a whole mapping: write '%s' alone, without '[...]' or '+OFF'",
+			verb, ref->name);
 	return true;
 }
 
@@ -595,8 +600,9 @@ static bool parse_whole_mapping(struct parser *p, const char *verb, struct scn_r
 static bool check_word_aligned(struct parser *p, const struct scn_ref *ref, struct scn_loc loc)
 {
 	if (ref->kind == SCN_REF_BYTE && ref->offset % 8)
-		return fail(p, loc, "byte offset %llu is not a multiple of 8 (values are 8-byte "
-			    "words)", (unsigned long long)ref->offset);
+		return fail(p, loc,
+			    "byte offset %llu is not a multiple of 8 (values are 8-byte words)",
+			    (unsigned long long)ref->offset);
 	return true;
 }
 
@@ -626,8 +632,9 @@ static bool parse_title(struct parser *p, struct scn_stmt *st)
 }
 
 static const char *const config_keys[NR_CONFIG_KEYS + 1] = {
-	"ram", "swap", "swap_device", "tree", "kernel", "fault_around", "read_ahead",
-	"page_cluster", "swap_ra", "overcommit", "overcommit_ratio", NULL,
+	"ram",	   "swap",	   "swap_device",      "tree",
+	"kernel",  "fault_around", "read_ahead",       "page_cluster",
+	"swap_ra", "overcommit",   "overcommit_ratio", NULL,
 };
 static const char *const swap_devices[] = { "disk", "zram", NULL };
 static const char *const trees[] = { "radix", "xarray", NULL };
@@ -643,8 +650,9 @@ static bool parse_kernel(struct parser *p, enum scn_kernel *out)
 	else if (t->kind == TOK_NUMBER && !strcmp(t->text, "6.18"))
 		*out = SCN_KERNEL_6_18;
 	else
-		return fail(p, t->loc, "expected a kernel profile (4.19 or 6.18) after 'kernel=', "
-			    "found %s", found(p, t));
+		return fail(p, t->loc,
+			    "expected a kernel profile (4.19 or 6.18) after 'kernel=', found %s",
+			    found(p, t));
 	next(p);
 	return true;
 }
@@ -781,8 +789,8 @@ static bool parse_file(struct parser *p, struct scn_stmt *st)
 	if (err)
 		return false;
 	if (!(seen & 1))
-		return fail(p, peek(p)->loc, "expected size=SIZE for file '%s', found %s",
-			    nt->text, found(p, peek(p)));
+		return fail(p, peek(p)->loc, "expected size=SIZE for file '%s', found %s", nt->text,
+			    found(p, peek(p)));
 	add_name(p, NK_OBJ, nt, false, OBJ_FILE);
 	return true;
 }
@@ -859,12 +867,21 @@ static bool parse_prot(struct parser *p, unsigned *prot)
 }
 
 enum mmap_key {
-	MK_ANON, MK_FILE, MK_PRIVATE, MK_SHARED, MK_PROT, MK_OFFSET, MK_AT, MK_FIXED,
-	MK_NOREPLACE, MK_POPULATE, MK_NORESERVE,
+	MK_ANON,
+	MK_FILE,
+	MK_PRIVATE,
+	MK_SHARED,
+	MK_PROT,
+	MK_OFFSET,
+	MK_AT,
+	MK_FIXED,
+	MK_NOREPLACE,
+	MK_POPULATE,
+	MK_NORESERVE,
 };
 static const char *const mmap_keys[] = {
-	"anon", "file", "private", "shared", "prot", "offset", "at", "fixed", "noreplace",
-	"populate", "noreserve", NULL,
+	"anon", "file",	 "private",   "shared",	  "prot",      "offset",
+	"at",	"fixed", "noreplace", "populate", "noreserve", NULL,
 };
 
 /* Keys of mmap that take "=VALUE". */
@@ -910,8 +927,10 @@ static bool parse_mmap_key(struct parser *p, struct scn_mmap *m, int k, const st
 		if (!parse_size(p, "a size after 'offset='", &m->offset))
 			return false;
 		if (m->offset % SCN_PAGE_SIZE)
-			return fail(p, t->loc, "offset= must be a multiple of the page size (4096), "
-				    "found '%s'", t->text);
+			return fail(
+				p, t->loc,
+				"offset= must be a multiple of the page size (4096), found '%s'",
+				t->text);
 		return true;
 	case MK_AT:
 		m->has_at = true;
@@ -989,8 +1008,10 @@ static bool parse_mprotect(struct parser *p, struct scn_stmt *st)
 		return false;
 	key = next_key(p, "prot=", &has_eq, &err);
 	if (!key)
-		return err ? false : fail(p, peek(p)->loc, "expected prot= after the page "
-					  "reference, found %s", found(p, peek(p)));
+		return err ? false :
+			     fail(p, peek(p)->loc,
+				  "expected prot= after the page reference, found %s",
+				  found(p, peek(p)));
 	if (strcmp(key->text, "prot"))
 		return unknown_key(p, "mprotect key", key, keys);
 	return want_eq(p, key, has_eq) && parse_prot(p, &st->prot);
@@ -1037,8 +1058,9 @@ static bool parse_msync(struct parser *p, struct scn_stmt *st)
 		st->msync.invalidate |= i == 2;
 	}
 	if (!(seen & 3))
-		return fail(p, peek(p)->loc, "expected 'sync' or 'async' after the page "
-			    "reference, found %s", found(p, peek(p)));
+		return fail(p, peek(p)->loc,
+			    "expected 'sync' or 'async' after the page reference, found %s",
+			    found(p, peek(p)));
 	return true;
 }
 
@@ -1046,8 +1068,8 @@ static bool parse_msync(struct parser *p, struct scn_stmt *st)
 static bool parse_madvise(struct parser *p, struct scn_stmt *st)
 {
 	static const char *const words[] = {
-		"dontneed", "cold", "pageout", "willneed", "populate_read", "populate_write",
-		"remove", "free", NULL,
+		"dontneed",	  "cold",   "pageout", "willneed", "populate_read",
+		"populate_write", "remove", "free",    NULL,
 	};
 	struct scn_loc off_loc;
 	int i;
@@ -1098,8 +1120,7 @@ static bool parse_read(struct parser *p, struct scn_stmt *st)
 {
 	struct scn_loc off_loc;
 
-	return parse_ref(p, NK_MAP, NEED_ANY, &st->ref, &off_loc) &&
-	       parse_compare(p, st, off_loc);
+	return parse_ref(p, NK_MAP, NEED_ANY, &st->ref, &off_loc) && parse_compare(p, st, off_loc);
 }
 
 /* P: write REF [= V] */
@@ -1214,8 +1235,10 @@ static bool parse_shm_name(struct parser *p, struct scn_stmt *st, const char *ve
 	if (!parse_text(p, st, verb))
 		return false;
 	if (st->text[0] != '/' || !st->text[1] || strchr(st->text + 1, '/'))
-		return fail(p, t->loc, "expected a POSIX shared memory name, one '/' then a name "
-			    "without '/' (like \"/demo\"), found \"%s\"", st->text);
+		return fail(
+			p, t->loc,
+			"expected a POSIX shared memory name, one '/' then a name without '/' (like \"/demo\"), found \"%s\"",
+			st->text);
 	return true;
 }
 
@@ -1228,8 +1251,9 @@ static bool parse_object_size(struct parser *p, struct scn_stmt *st, const char 
 
 	key = next_key(p, "size=", &has_eq, &err);
 	if (!key)
-		return err ? false : fail(p, peek(p)->loc, "expected size=SIZE for %s, found %s",
-					  verb, found(p, peek(p)));
+		return err ? false :
+			     fail(p, peek(p)->loc, "expected size=SIZE for %s, found %s", verb,
+				  found(p, peek(p)));
 	if (strcmp(key->text, "size"))
 		return unknown_key(p, "key", key, keys);
 	return want_eq(p, key, has_eq) && parse_size(p, "a size after 'size='", &st->size);
@@ -1278,8 +1302,7 @@ static bool parse_pread(struct parser *p, struct scn_stmt *st)
 {
 	struct scn_loc off_loc;
 
-	return parse_ref(p, NK_OBJ, NEED_FD, &st->ref, &off_loc) &&
-	       parse_compare(p, st, off_loc);
+	return parse_ref(p, NK_OBJ, NEED_FD, &st->ref, &off_loc) && parse_compare(p, st, off_loc);
 }
 
 /* [P:] fsync OBJ */
@@ -1384,11 +1407,11 @@ static bool parse_kvs(struct parser *p, struct scn_stmt *st, const char *what,
 
 /* Words that cannot both hold for one page. */
 static const unsigned word_conflicts[][2] = {
-	{ SCN_W_PRESENT, SCN_W_SWAPPED },     { SCN_W_PRESENT, SCN_W_NONE },
-	{ SCN_W_SWAPPED, SCN_W_NONE },	      { SCN_W_ZERO, SCN_W_SWAPPED },
-	{ SCN_W_ZERO, SCN_W_NONE },	      { SCN_W_RESIDENT, SCN_W_NONRESIDENT },
-	{ SCN_W_WRITABLE, SCN_W_READONLY },   { SCN_W_DIRTY, SCN_W_CLEAN },
-	{ SCN_W_EXCLUSIVE, SCN_W_SHARED },    { SCN_W_FILE, SCN_W_ANON },
+	{ SCN_W_PRESENT, SCN_W_SWAPPED },   { SCN_W_PRESENT, SCN_W_NONE },
+	{ SCN_W_SWAPPED, SCN_W_NONE },	    { SCN_W_ZERO, SCN_W_SWAPPED },
+	{ SCN_W_ZERO, SCN_W_NONE },	    { SCN_W_RESIDENT, SCN_W_NONRESIDENT },
+	{ SCN_W_WRITABLE, SCN_W_READONLY }, { SCN_W_DIRTY, SCN_W_CLEAN },
+	{ SCN_W_EXCLUSIVE, SCN_W_SHARED },  { SCN_W_FILE, SCN_W_ANON },
 };
 
 /* The word just given (bit) must not contradict one given before. */
@@ -1414,8 +1437,10 @@ static bool parse_page_words(struct parser *p, struct scn_stmt *st)
 
 	st->kind = SCN_EXPECT_PAGE;
 	if (at_end(p))
-		return fail(p, peek(p)->loc, "expected a page word (present, swapped, none, ...) "
-			    "or 'same'/'differs', found %s", found(p, peek(p)));
+		return fail(
+			p, peek(p)->loc,
+			"expected a page word (present, swapped, none, ...) or 'same'/'differs', found %s",
+			found(p, peek(p)));
 	while (!at_end(p)) {
 		t = peek(p);
 		if (is_word(t, "same") || is_word(t, "differs"))
@@ -1459,9 +1484,9 @@ static bool parse_same(struct parser *p, struct scn_stmt *st)
 static const char *const rss_keys[] = { "rss", "anon", "file", "shmem", "swap", NULL };
 static const char *const fault_keys[] = { "minor", "major", NULL };
 static const char *const smaps_keys[] = {
-	"Size", "Rss", "Pss", "Pss_Dirty", "Shared_Clean", "Shared_Dirty", "Private_Clean",
-	"Private_Dirty", "Referenced", "Anonymous", "LazyFree", "Swap", "SwapPss", "Locked",
-	NULL,
+	"Size",		"Rss",		 "Pss",		  "Pss_Dirty",	"Shared_Clean",
+	"Shared_Dirty", "Private_Clean", "Private_Dirty", "Referenced", "Anonymous",
+	"LazyFree",	"Swap",		 "SwapPss",	  "Locked",	NULL,
 };
 
 /* expect P ...: the forms that start with a process. */
@@ -1483,9 +1508,10 @@ static bool parse_expect_process(struct parser *p, struct scn_stmt *st)
 	}
 	d = lookup(p, NK_PROC, pt->text);
 	if (d->exited_line)
-		return fail(p, pt->loc, "process '%s' exited at line %d; only 'expect %s killed' "
-			    "or 'expect %s alive' may name it now", pt->text, d->exited_line,
-			    pt->text, pt->text);
+		return fail(
+			p, pt->loc,
+			"process '%s' exited at line %d; only 'expect %s killed' or 'expect %s alive' may name it now",
+			pt->text, d->exited_line, pt->text, pt->text);
 	if (is_word(t, "faults")) {
 		next(p);
 		st->kind = SCN_EXPECT_FAULTS;
@@ -1519,8 +1545,9 @@ static bool parse_expect_cache(struct parser *p, struct scn_stmt *st)
 	if (!parse_ref(p, NK_OBJ, NEED_ANY, &st->ref, &off_loc))
 		return false;
 	if (st->ref.kind == SCN_REF_BYTE)
-		return fail(p, st->ref.loc, "'expect cache' takes pages: write '%s[i]' or "
-			    "'%s[i..j]', not '+OFF'", st->ref.name, st->ref.name);
+		return fail(p, st->ref.loc,
+			    "'expect cache' takes pages: write '%s[i]' or '%s[i..j]', not '+OFF'",
+			    st->ref.name, st->ref.name);
 	i = parse_choice(p, "page-cache slot state", states);
 	st->cache_state = (enum scn_cache_state)i;
 	return i >= 0;
@@ -1552,8 +1579,10 @@ static bool parse_expect(struct parser *p, struct scn_stmt *st)
 		return parse_kvs(p, st, "vmstat", NULL, KV_COUNT);
 	}
 	if (t->kind != TOK_NAME)
-		return fail(p, t->loc, "expected a process, 'cache', 'swap', 'meminfo' or "
-			    "'vmstat' after 'expect', found %s", found(p, t));
+		return fail(
+			p, t->loc,
+			"expected a process, 'cache', 'swap', 'meminfo' or 'vmstat' after 'expect', found %s",
+			found(p, t));
 	return parse_expect_process(p, st);
 }
 
@@ -1643,8 +1672,14 @@ struct stmt_def {
 	enum obj_kind obj;	/* with ST_DEFINES and NK_OBJ: the kind of object */
 };
 
-#define STMT(word, kind, flags, fn) { word, kind, flags, fn, NK_COUNT, OBJ_FILE }
-#define DEFINER(word, kind, flags, fn, nk, obj) { word, kind, flags, fn, nk, obj }
+#define STMT(word, kind, flags, fn)                                                                \
+	{                                                                                          \
+		word, kind, flags, fn, NK_COUNT, OBJ_FILE                                          \
+	}
+#define DEFINER(word, kind, flags, fn, nk, obj)                                                    \
+	{                                                                                          \
+		word, kind, flags, fn, nk, obj                                                     \
+	}
 #define CALL (ST_PREFIX | ST_ERRNO)
 #define FDCALL (ST_PREFIX_OPT | ST_ERRNO)
 
@@ -1742,8 +1777,8 @@ static bool check_form(struct parser *p, const struct scn_stmt *st, const struct
 		return fail(p, st->loc, "'%s' needs a process: write 'P: %s%s ...'", d->word,
 			    d->flags & ST_DEFINES ? "NAME = " : "", d->word);
 	if (!(d->flags & (ST_PREFIX | ST_PREFIX_OPT)) && st->proc)
-		return fail(p, st->proc_loc, "'%s' takes no process prefix: remove '%s:'",
-			    d->word, st->proc);
+		return fail(p, st->proc_loc, "'%s' takes no process prefix: remove '%s:'", d->word,
+			    st->proc);
 	if ((d->flags & ST_DEFINES) && !nt)
 		return fail(p, verb->loc, "'%s' declares a name: write '%s: NAME = %s ...'",
 			    d->word, st->proc, d->word);
@@ -1771,8 +1806,10 @@ static bool parse_outcome(struct parser *p, struct scn_stmt *st, const struct st
 	if (arrow->kind != TOK_ARROW)
 		return true;
 	if (!(d->flags & (ST_ERRNO | ST_SIGNAL)))
-		return fail(p, arrow->loc, "'%s' cannot fail: '->' is allowed only on calls "
-			    "(-> ERRNO) and on read and write (-> SIGNAL)", d->word);
+		return fail(
+			p, arrow->loc,
+			"'%s' cannot fail: '->' is allowed only on calls (-> ERRNO) and on read and write (-> SIGNAL)",
+			d->word);
 	next(p);
 	t = peek(p);
 	if (t->kind != TOK_NAME)
@@ -1787,18 +1824,21 @@ static bool parse_outcome(struct parser *p, struct scn_stmt *st, const struct st
 		return true;
 	}
 	if (sig && scn_errno_from_name(t->text))
-		return fail(p, t->loc, "'%s' fails only with a signal: expected SIGSEGV, SIGBUS "
-			    "or SIGKILL after '->', found '%s'", d->word, t->text);
+		return fail(
+			p, t->loc,
+			"'%s' fails only with a signal: expected SIGSEGV, SIGBUS or SIGKILL after '->', found '%s'",
+			d->word, t->text);
 	if (!sig && scn_signal_from_name(t->text))
-		return fail(p, t->loc, "'%s' cannot raise a signal: expected an errno such as "
-			    "ENOMEM after '->', found '%s' (only read and write raise signals)",
-			    d->word, t->text);
+		return fail(
+			p, t->loc,
+			"'%s' cannot raise a signal: expected an errno such as ENOMEM after '->', found '%s' (only read and write raise signals)",
+			d->word, t->text);
 	near = scn_nearest_word(t->text, sig ? scn_signal_names : scn_errno_names);
 	if (near)
 		return fail(p, t->loc, "unknown %s '%s'; did you mean '%s'?",
 			    sig ? "signal" : "errno", t->text, near);
-	return fail(p, t->loc, "unknown %s '%s' (expected %s)", sig ? "signal" : "errno",
-		    t->text, sig ? "SIGSEGV, SIGBUS or SIGKILL" : "an errno such as ENOMEM");
+	return fail(p, t->loc, "unknown %s '%s' (expected %s)", sig ? "signal" : "errno", t->text,
+		    sig ? "SIGSEGV, SIGBUS or SIGKILL" : "an errno such as ENOMEM");
 }
 
 /* "P:" at the start of a statement, if there is one; the process must be alive. */
@@ -1826,8 +1866,9 @@ static const struct stmt_def *parse_verb(struct parser *p, const struct scn_stmt
 
 	if (verb->kind != TOK_NAME) {
 		if (nt)
-			fail(p, verb->loc, "expected mmap, shmat, shmget, shm_open or memfd after "
-			     "'%s =', found %s", nt->text, found(p, verb));
+			fail(p, verb->loc,
+			     "expected mmap, shmat, shmget, shm_open or memfd after '%s =', found %s",
+			     nt->text, found(p, verb));
 		else if (st->proc)
 			fail(p, verb->loc, "expected a statement after '%s:', found %s", st->proc,
 			     found(p, verb));

@@ -178,8 +178,13 @@ static bool check_ref(const struct scn_file *f, GHashTable *sizes, const struct 
 	pages = (uint64_t)(uintptr_t)v;
 	if (ref_fits(r, pages))
 		return true;
-	what = g_strdup_printf("'%s' is outside mapping '%s' (%" PRIu64 " pages)", r->name,
-			       r->name, pages);
+	if (r->kind == SCN_REF_PAGES)
+		what = g_strdup_printf("page %" PRIu64 " is outside mapping '%s' (pages 0..%" PRIu64
+				       " at this point)", r->last, r->name, pages - 1);
+	else
+		what = g_strdup_printf("byte %" PRIu64 " is outside mapping '%s' (%" PRIu64
+				       " bytes at this point)", r->offset + 7, r->name,
+				       (uint64_t)(pages * SCN_PAGE_SIZE));
 	refuse(err, f, r->loc, what);
 	g_free(what);
 	return false;
@@ -308,10 +313,10 @@ static void fail(struct runner *r, const struct scn_stmt *s, const char *fmt, ..
 	fputc('\n', r->out);
 }
 
-static void pass(struct runner *r, const char *what)
+static void pass(struct runner *r)
 {
 	r->passed++;
-	say(r, "ok: %s", what);
+	say(r, "ok");
 }
 
 /* A call returned @err: compare with what the statement expects. */
@@ -319,7 +324,7 @@ static bool check_outcome(struct runner *r, const struct scn_stmt *s, int err)
 {
 	if (s->outcome.kind == SCN_OUT_ERRNO) {
 		if (err == -s->outcome.code) {
-			pass(r, "failed as expected");
+			pass(r);
 			return false;
 		}
 		fail(r, s, "expected the call to fail with %s, but it %s%s",
@@ -413,7 +418,7 @@ static bool run_one_access(struct runner *r, const struct scn_stmt *s, int id, u
 
 	if (sig) {
 		if (s->outcome.kind == SCN_OUT_SIGNAL && s->outcome.code == sig)
-			pass(r, "the access raised the expected signal");
+			pass(r);
 		else
 			fail(r, s, "the access at %#" PRIx64 " (page %" PRIu64 ") raised %s",
 			     addr, page, scn_signal_name(sig));
@@ -433,7 +438,7 @@ static bool run_one_access(struct runner *r, const struct scn_stmt *s, int id, u
 		bool eq = value == s->access.value;
 
 		if (eq == (s->access.cmp == SCN_CMP_EQ))
-			pass(r, "value");
+			pass(r);
 		else
 			fail(r, s, "page %" PRIu64 " read %#" PRIx64 ", expected %s %#" PRIx64, page,
 			     value, s->access.cmp == SCN_CMP_EQ ? "==" : "!=", s->access.value);
@@ -485,7 +490,7 @@ static void expect_page(struct runner *r, const struct scn_stmt *s)
 		ok = false;
 	}
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 static void expect_same(struct runner *r, const struct scn_stmt *s)
@@ -515,7 +520,7 @@ static void expect_same(struct runner *r, const struct scn_stmt *s)
 		ok = false;
 	}
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 /* Compare one KEY=VALUE; @unit "B" prints sizes in kB. */
@@ -549,7 +554,7 @@ static void expect_faults(struct runner *r, const struct scn_stmt *s)
 	p->base_minor = minor;
 	p->base_major = major;
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 static void expect_rss(struct runner *r, const struct scn_stmt *s)
@@ -568,7 +573,7 @@ static void expect_rss(struct runner *r, const struct scn_stmt *s)
 		ok &= expect_value(r, s, &s->kvs[i], (int64_t)v, true);
 	}
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 static void expect_smaps(struct runner *r, const struct scn_stmt *s)
@@ -585,7 +590,7 @@ static void expect_smaps(struct runner *r, const struct scn_stmt *s)
 		ok &= expect_value(r, s, &s->kvs[i], (int64_t)v, true);
 	}
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 static void expect_counters(struct runner *r, const struct scn_stmt *s)
@@ -609,7 +614,7 @@ static void expect_counters(struct runner *r, const struct scn_stmt *s)
 		}
 	}
 	if (ok)
-		pass(r, s->src + strlen("expect "));
+		pass(r);
 }
 
 static void run_show(struct runner *r, const struct scn_stmt *s)
@@ -702,7 +707,7 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 		bool alive = r->be->ops->observe_alive(r->be, proc_of(r, s->proc)->id);
 
 		if (alive == (s->kind == SCN_EXPECT_ALIVE))
-			pass(r, s->src + strlen("expect "));
+			pass(r);
 		else
 			fail(r, s, "process %s is %s", s->proc, alive ? "alive" : "not alive");
 		return true;

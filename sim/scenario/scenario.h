@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SCN_PAGE_SIZE 4096ULL
+#define SCN_PAGE_SIZE ((uint64_t)4096)
 
 /* Where a token starts: 1-based line and column (columns count bytes). */
 struct scn_loc {
