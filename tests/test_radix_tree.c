@@ -46,8 +46,9 @@ static struct radix_tree_node *top_node(const struct radix_tree_root *root)
 	} while (0)
 
 #define assert_nodes(n)                                                                            \
-	cr_assert_eq(sim_alloc_outstanding(SIM_ALLOC_RADIX_NODE), (n), "%ld nodes allocated, not %ld", \
-		     sim_alloc_outstanding(SIM_ALLOC_RADIX_NODE), (long)(n))
+	cr_assert_eq(sim_alloc_outstanding(SIM_ALLOC_RADIX_NODE), (n),                             \
+		     "%ld nodes allocated, not %ld", sim_alloc_outstanding(SIM_ALLOC_RADIX_NODE),  \
+		     (long)(n))
 
 static struct radix_tree_root *new_tree(unsigned int map_shift)
 {
@@ -607,7 +608,9 @@ Test(radix_tree, the_three_tags_are_independent)
 
 /* ---- gang lookups and iteration ---- */
 
-static const unsigned long spread[] = { 0, 3, 4, 17, 64, 1000, 123456789, ULONG_MAX - 1, ULONG_MAX };
+static const unsigned long spread[] = {
+	0, 3, 4, 17, 64, 1000, 123456789, ULONG_MAX - 1, ULONG_MAX,
+};
 
 static void *spread_item(unsigned int i)
 {
@@ -811,8 +814,11 @@ Test(radix_tree, full_leaves_count_all_sixty_four_slots)
 	struct radix_tree_node *top;
 	unsigned long i;
 
-	for (i = 0; i < 4096; i++)
-		cr_assert_eq(radix_tree_insert(root, i, i % 64 < 32 ? page(i) : swap_slot(1, i)), 0);
+	for (i = 0; i < 4096; i++) {
+		void *item = i % 64 < 32 ? page(i) : swap_slot(1, i);
+
+		cr_assert_eq(radix_tree_insert(root, i, item), 0);
+	}
 	top = top_node(root);
 	cr_assert_eq(radix_tree_height(root), 2);
 	cr_assert_eq(top->count, 64);
@@ -1096,25 +1102,23 @@ static bool is_page(const void *item)
 	return !radix_tree_exceptional_entry(item);
 }
 
+static unsigned long random_u64(GRand *rand)
+{
+	return ((unsigned long)g_rand_int(rand) << 32) | g_rand_int(rand);
+}
+
 static void *random_item(struct rt_run *run)
 {
 	switch (g_rand_int_range(run->rand, 0, 4)) {
 	case 0:
-		return swap_slot(g_rand_int_range(run->rand, 0, 32),
-				 ((unsigned long)g_rand_int(run->rand) << 25) ^ g_rand_int(run->rand));
+		return swap_slot(g_rand_int_range(run->rand, 0, 32), random_u64(run->rand));
 	case 1:
 		return pack_shadow(g_rand_int_range(run->rand, 0, 1 << 16),
 				   g_rand_int_range(run->rand, 0, 1 << NODES_SHIFT),
-				   ((unsigned long)g_rand_int(run->rand) << 32) | g_rand_int(run->rand),
-				   g_rand_int_range(run->rand, 0, 4));
+				   random_u64(run->rand), g_rand_int_range(run->rand, 0, 4));
 	default:
 		return page(run->next_page++);
 	}
-}
-
-static unsigned long random_u64(GRand *rand)
-{
-	return ((unsigned long)g_rand_int(rand) << 32) | g_rand_int(rand);
 }
 
 /* An index of one of the three ranges: 0 dense, 1 medium, 2 the whole space. */
@@ -1253,10 +1257,11 @@ static void verify(struct rt_run *run)
 			rt_assert(run, !radix_tree_tagged(root, tag) == !keys->len,
 				  "radix_tree_tagged(%d) wrong", run->seed, tag);
 			radix_tree_for_each_tagged(slot, root, &iter, 0, tag) {
-				rt_assert(run, n < keys->len &&
-						       iter.index == g_array_index(keys, unsigned long, n),
-					  "tagged iteration (tag %d) found index %lu", run->seed, tag,
-					  iter.index);
+				bool ok = n < keys->len &&
+					  iter.index == g_array_index(keys, unsigned long, n);
+
+				rt_assert(run, ok, "tagged iteration (tag %d) found index %lu",
+					  run->seed, tag, iter.index);
 				n++;
 			}
 		}
@@ -1278,11 +1283,13 @@ static void verify(struct rt_run *run)
 				rt_assert(run, got == want, "gang lookup got %u, expected %u",
 					  run->seed, got, want);
 				got = radix_tree_gang_lookup_slot(root, slots, indices, first, max);
-				rt_assert(run, got == want, "gang lookup slot got %u", run->seed, got);
+				rt_assert(run, got == want, "gang lookup slot got %u", run->seed,
+					  got);
 			} else {
 				got = radix_tree_gang_lookup_tag(root, results, first, max, tag);
-				rt_assert(run, got == want, "tagged gang lookup got %u, expected %u",
-					  run->seed, got, want);
+				rt_assert(run, got == want,
+					  "tagged gang lookup got %u, expected %u", run->seed, got,
+					  want);
 			}
 			for (i = 0; i < got; i++) {
 				unsigned long index = g_array_index(keys, unsigned long, start + i);
@@ -1290,7 +1297,8 @@ static void verify(struct rt_run *run)
 				rt_assert(run, results[i] == ref_get(run, index)->item,
 					  "gang lookup result %u wrong", run->seed, i);
 				if (tag < 0)
-					rt_assert(run, indices[i] == index && *slots[i] == results[i],
+					rt_assert(run,
+						  indices[i] == index && *slots[i] == results[i],
 						  "gang lookup slot %u wrong", run->seed, i);
 			}
 		}
@@ -1526,7 +1534,8 @@ Test(radix_tree, random_operations_agree_with_a_reference_model)
 		for (range = 0; range < 3; range++)
 			run_round(&run, shifts[i], range, 3000);
 	elapsed = g_get_monotonic_time() - start;
-	fprintf(stderr, "radix tree: %lu random operations in %.3f s (%.0f ops/s, checks included)\n",
+	fprintf(stderr,
+		"radix tree: %lu random operations in %.3f s (%.0f ops/s, checks included)\n",
 		run.ops, elapsed / 1e6, run.ops / (elapsed / 1e6));
 
 	cr_assert_eq(sim_alloc_outstanding(SIM_ALLOC_RADIX_NODE), base);

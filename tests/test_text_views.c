@@ -19,7 +19,6 @@
 #include "sim_check.h"
 #include "text_views.h"
 
-
 static struct sim_machine *machine(unsigned long ram_pages, enum sim_kernel_profile kernel)
 {
 	struct sim_config cfg = {

@@ -359,8 +359,8 @@ static void append_frame_line(GString *out, struct sim_machine *m, unsigned long
 	else
 		g_snprintf(index, sizeof(index), "-");
 	g_string_append_printf(out, "%-8s %4d %4d  %-13s  %-12s %-12s ", pfn_s, page_count(page),
-			       page_mapcount(page),
-			       PageLRU(page) ? lru_names[page_lru(page)] : "-", mapping, index);
+			       page_mapcount(page), PageLRU(page) ? lru_names[page_lru(page)] : "-",
+			       mapping, index);
 	append_page_flags(out, page);
 	g_string_append_c(out, '\n');
 }
@@ -404,8 +404,10 @@ static void append_free_frames(GString *out, struct sim_machine *m)
 
 void viz_text_frames(GString *out, struct sim_machine *m)
 {
-	g_string_append_printf(out, "frames: pfn 0x0 is the zero page, pfn 0x1-%#lx the RAM"
-			       " (%lu frames)\n", m->nr_frames - 1, m->cfg.ram_pages);
+	g_string_append_printf(out,
+			       "frames: pfn 0x0 is the zero page, pfn 0x1-%#lx the RAM"
+			       " (%lu frames)\n",
+			       m->nr_frames - 1, m->cfg.ram_pages);
 	g_string_append_printf(out, "%-8s %4s %4s  %-13s  %-12s %-12s %s\n", "pfn", "refs", "maps",
 			       "lru", "mapping", "index", "flags");
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)

@@ -29,7 +29,6 @@
 #define MMSIM_RADIX_TREE_H
 
 #include "kernel_glue.h"
-#include "swapops.h"
 
 /*
  * A slot of the tree (and root->rnode) holds one of, by its two low bits:
@@ -337,6 +336,8 @@ void radix_tree_iter_tag_clear(struct radix_tree_root *root, const struct radix_
 
 /* ---- Page-cache entries: what the exceptional entries carry (v4.19) ---- */
 
+#include "swapops.h" /* swp_entry_t; it must not include this header back */
+
 /*
  * shmem swap entry (mm/shmem.c, the helpers from include/linux/swapops.h).
  * When shmem swaps a page out, the page's slot in the file's tree receives
@@ -394,7 +395,7 @@ static inline swp_entry_t radix_to_swp_entry(const void *arg)
 #define MEM_CGROUP_ID_SHIFT 16
 #endif
 #ifndef NODES_SHIFT
-#define NODES_SHIFT 10 /* CONFIG_NODES_SHIFT of x86-64 distribution kernels (MAXSMP) */
+#define NODES_SHIFT 10 /* CONFIG_NODES_SHIFT of the reference machine's kernel (x86-64) */
 #endif
 #define EVICTION_SHIFT (RADIX_TREE_EXCEPTIONAL_ENTRY + NODES_SHIFT + MEM_CGROUP_ID_SHIFT)
 #define EVICTION_MASK (~0UL >> EVICTION_SHIFT)

@@ -6,7 +6,8 @@
  * MINIMAL STAND-IN. This file holds only what the radix tree needs to encode
  * shmem's swap entries: swp_entry_t, swp_entry(), swp_type() and swp_offset().
  * The engineer who models the swap device is expected to replace it with a
- * fuller version; that version must keep these four names and this layout.
+ * fuller version; that version must keep these four names and this layout,
+ * and must not include radix-tree.h (which includes this file).
  * swp_entry_t is guarded by MMSIM_HAVE_SWP_ENTRY_T so that it may move to
  * mm_types.h (where the kernel defines it) without a clash.
  *

@@ -41,7 +41,6 @@ void lex_line_init(struct lex_line *ln)
 	ln->toks = g_array_new(FALSE, TRUE, sizeof(struct token));
 	g_array_set_clear_func(ln->toks, token_clear);
 	ln->src = g_string_new(NULL);
-	ln->first_line = 0;
 	ln->last_line = 0;
 }
 
@@ -140,8 +139,6 @@ static struct token *push(struct lex_line *ln, enum tok_kind kind, struct scn_lo
 		.text = g_strndup(text, len),
 	};
 
-	if (!ln->first_line)
-		ln->first_line = loc.line;
 	g_array_append_val(ln->toks, t);
 	return &g_array_index(ln->toks, struct token, ln->toks->len - 1);
 }
@@ -418,7 +415,6 @@ int lexer_next_line(struct lexer *lx, struct lex_line *ln, struct lex_error *err
 
 	g_array_set_size(ln->toks, 0);
 	g_string_truncate(ln->src, 0);
-	ln->first_line = 0;
 	if (lx->pos >= lx->len)
 		return 0;
 	for (;;) {

@@ -44,10 +44,9 @@ struct token {
 
 /* One logical line: its tokens (the last is always TOK_EOL) and its text. */
 struct lex_line {
-	GArray *toks;	/* struct token */
-	GString *src;	/* the text, continuations joined by one space, no comment */
-	int first_line; /* physical line of the first token */
-	int last_line;	/* physical line the logical line ends on */
+	GArray *toks;  /* struct token */
+	GString *src;  /* the text, continuations joined by one space, no comment */
+	int last_line; /* physical line the logical line ends on */
 };
 
 struct lex_error {

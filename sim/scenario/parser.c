@@ -631,6 +631,20 @@ static bool parse_title(struct parser *p, struct scn_stmt *st)
 	return true;
 }
 
+/* The config keys, in the order of the bits of enum scn_config_key. */
+enum config_index {
+	CK_RAM,
+	CK_SWAP,
+	CK_SWAP_DEVICE,
+	CK_TREE,
+	CK_KERNEL,
+	CK_FAULT_AROUND,
+	CK_READ_AHEAD,
+	CK_PAGE_CLUSTER,
+	CK_SWAP_RA,
+	CK_OVERCOMMIT,
+	CK_OVERCOMMIT_RATIO,
+};
 static const char *const config_keys[NR_CONFIG_KEYS + 1] = {
 	"ram",	   "swap",	   "swap_device",      "tree",
 	"kernel",  "fault_around", "read_ahead",       "page_cluster",
@@ -657,60 +671,61 @@ static bool parse_kernel(struct parser *p, enum scn_kernel *out)
 	return true;
 }
 
-/* One config key's value, i being the key's index in config_keys. */
-static bool parse_config_value(struct parser *p, int i, struct scn_config *c)
+/* One config key's value. */
+static bool parse_config_value(struct parser *p, enum config_index i, struct scn_config *c)
 {
 	struct token *t = peek(p);
-	uint64_t v;
-	int k;
+	uint64_t v = 0;
+	int k = 0;
 
 	switch (i) {
-	case 0: /* ram */
+	case CK_RAM:
 		if (!parse_page_size(p, "a size after 'ram='", &v))
 			return false;
 		if (!v)
 			return fail(p, t->loc, "ram must be at least 1 page, found '%s'", t->text);
 		c->ram_pages = v / SCN_PAGE_SIZE;
 		return true;
-	case 1: /* swap */
+	case CK_SWAP:
 		if (!parse_page_size(p, "a size after 'swap='", &v))
 			return false;
 		c->swap_pages = v / SCN_PAGE_SIZE;
 		return true;
-	case 2:
+	case CK_SWAP_DEVICE:
 		k = parse_choice(p, "swap device", swap_devices);
-		c->swap_device = k ? SCN_SWAP_ZRAM : SCN_SWAP_DISK;
+		c->swap_device = k == 1 ? SCN_SWAP_ZRAM : SCN_SWAP_DISK;
 		return k >= 0;
-	case 3:
+	case CK_TREE:
 		k = parse_choice(p, "page-cache tree", trees);
-		c->tree = k ? SCN_TREE_XARRAY : SCN_TREE_RADIX;
+		c->tree = k == 1 ? SCN_TREE_XARRAY : SCN_TREE_RADIX;
 		return k >= 0;
-	case 4:
+	case CK_KERNEL:
 		return parse_kernel(p, &c->kernel);
-	case 5:
+	case CK_FAULT_AROUND:
 		return parse_size(p, "a size after 'fault_around='", &c->fault_around_bytes);
-	case 6:
+	case CK_READ_AHEAD:
 		return parse_size(p, "a size after 'read_ahead='", &c->read_ahead_bytes);
-	case 7:
+	case CK_PAGE_CLUSTER:
 		if (!parse_count_max(p, "page_cluster", 10, &v))
 			return false;
 		c->page_cluster = (unsigned)v;
 		return true;
-	case 8:
+	case CK_SWAP_RA:
 		k = parse_choice(p, "swap read-ahead style", swap_ras);
-		c->swap_ra = k ? SCN_SWAP_RA_CLUSTER : SCN_SWAP_RA_VMA;
+		c->swap_ra = k == 1 ? SCN_SWAP_RA_CLUSTER : SCN_SWAP_RA_VMA;
 		return k >= 0;
-	case 9:
+	case CK_OVERCOMMIT:
 		if (!parse_count_max(p, "overcommit", 2, &v))
 			return false;
 		c->overcommit = (unsigned)v;
 		return true;
-	default:
+	case CK_OVERCOMMIT_RATIO:
 		if (!parse_count_max(p, "overcommit_ratio", 100, &v))
 			return false;
 		c->overcommit_ratio = (unsigned)v;
 		return true;
 	}
+	return false;
 }
 
 static bool parse_config(struct parser *p, struct scn_stmt *st)
@@ -745,7 +760,8 @@ static bool parse_config(struct parser *p, struct scn_stmt *st)
 		if (p->config_line[i])
 			return fail(p, key->loc, "config key '%s' already set at line %d",
 				    key->text, p->config_line[i]);
-		if (!want_eq(p, key, has_eq) || !parse_config_value(p, i, &p->f->config))
+		if (!want_eq(p, key, has_eq) ||
+		    !parse_config_value(p, (enum config_index)i, &p->f->config))
 			return false;
 		p->config_line[i] = key->loc.line;
 		p->f->config.set |= 1U << i;
@@ -909,7 +925,7 @@ static bool check_exclusive(struct parser *p, unsigned seen, int k, const struct
 }
 
 /* The value of one mmap key. */
-static bool parse_mmap_key(struct parser *p, struct scn_mmap *m, int k, const struct token *key)
+static bool parse_mmap_key(struct parser *p, struct scn_mmap *m, int k)
 {
 	struct token *t = peek(p), *ot;
 
@@ -945,7 +961,7 @@ static bool parse_mmap_key(struct parser *p, struct scn_mmap *m, int k, const st
 	return true;
 }
 
-/* The keys of mmap must describe one mapping: a source, a sharing, 'fixed' only with at=. */
+/* The keys of mmap must name a source (anon or file=) and a sharing (private or shared). */
 static bool check_mmap_keys(struct parser *p, unsigned seen, struct scn_loc end)
 {
 	if (!(seen & (1U << MK_ANON | 1U << MK_FILE)))
@@ -978,7 +994,7 @@ static bool parse_mmap(struct parser *p, struct scn_stmt *st)
 			return false;
 		if (k == MK_FIXED || k == MK_NOREPLACE)
 			fixed_loc = key->loc;
-		if (!parse_mmap_key(p, m, k, key))
+		if (!parse_mmap_key(p, m, k))
 			return false;
 	}
 	if (err || !check_mmap_keys(p, seen, peek(p)->loc))
@@ -1007,11 +1023,11 @@ static bool parse_mprotect(struct parser *p, struct scn_stmt *st)
 	if (!parse_ref(p, NK_MAP, NEED_ANY, &st->ref, &off_loc))
 		return false;
 	key = next_key(p, "prot=", &has_eq, &err);
+	if (!key && err)
+		return false;
 	if (!key)
-		return err ? false :
-			     fail(p, peek(p)->loc,
-				  "expected prot= after the page reference, found %s",
-				  found(p, peek(p)));
+		return fail(p, peek(p)->loc, "expected prot= after the page reference, found %s",
+			    found(p, peek(p)));
 	if (strcmp(key->text, "prot"))
 		return unknown_key(p, "mprotect key", key, keys);
 	return want_eq(p, key, has_eq) && parse_prot(p, &st->prot);
@@ -1250,10 +1266,11 @@ static bool parse_object_size(struct parser *p, struct scn_stmt *st, const char 
 	bool has_eq, err;
 
 	key = next_key(p, "size=", &has_eq, &err);
+	if (!key && err)
+		return false;
 	if (!key)
-		return err ? false :
-			     fail(p, peek(p)->loc, "expected size=SIZE for %s, found %s", verb,
-				  found(p, peek(p)));
+		return fail(p, peek(p)->loc, "expected size=SIZE for %s, found %s", verb,
+			    found(p, peek(p)));
 	if (strcmp(key->text, "size"))
 		return unknown_key(p, "key", key, keys);
 	return want_eq(p, key, has_eq) && parse_size(p, "a size after 'size='", &st->size);
@@ -1672,14 +1689,10 @@ struct stmt_def {
 	enum obj_kind obj;	/* with ST_DEFINES and NK_OBJ: the kind of object */
 };
 
-#define STMT(word, kind, flags, fn)                                                                \
-	{                                                                                          \
-		word, kind, flags, fn, NK_COUNT, OBJ_FILE                                          \
-	}
-#define DEFINER(word, kind, flags, fn, nk, obj)                                                    \
-	{                                                                                          \
-		word, kind, flags, fn, nk, obj                                                     \
-	}
+/* clang-format off */
+#define STMT(word, kind, flags, fn) { word, kind, flags, fn, NK_COUNT, OBJ_FILE }
+#define DEFINER(word, kind, flags, fn, nk, obj) { word, kind, flags, fn, nk, obj }
+/* clang-format on */
 #define CALL (ST_PREFIX | ST_ERRNO)
 #define FDCALL (ST_PREFIX_OPT | ST_ERRNO)
 
