@@ -364,8 +364,8 @@ static struct token *use_object(struct parser *p, enum obj_need need)
 		return NULL;
 	if (need == NEED_SYSV && d->obj != OBJ_SYSV) {
 		fail(p, t->loc,
-		     "'%s' is %s, not a SysV segment (declare one with '%s = shmget ...')", t->text,
-		     obj_noun(d->obj), t->text);
+		     "'%s' is %s, not a SysV segment (declare one with 'S = shmget ...')", t->text,
+		     obj_noun(d->obj));
 		return NULL;
 	}
 	if (need == NEED_FD && d->obj == OBJ_SYSV) {

@@ -319,22 +319,35 @@ static void pass(struct runner *r)
 	say(r, "ok");
 }
 
+/* "ENOMEM", or the number for an errno the language has no name for. */
+static const char *errno_text(int err, char *buf, size_t len)
+{
+	const char *name = scn_errno_name(err);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "errno %d", err);
+	return buf;
+}
+
 /* A call returned @err: compare with what the statement expects. */
 static bool check_outcome(struct runner *r, const struct scn_stmt *s, int err)
 {
+	char a[32], b[32];
+
 	if (s->outcome.kind == SCN_OUT_ERRNO) {
 		if (err == -s->outcome.code) {
 			pass(r);
 			return false;
 		}
 		fail(r, s, "expected the call to fail with %s, but it %s%s",
-		     scn_errno_name(s->outcome.code), err ? "failed with " : "succeeded",
-		     err ? scn_errno_name(-err) : "");
+		     errno_text(s->outcome.code, a, sizeof(a)), err ? "failed with " : "succeeded",
+		     err ? errno_text(-err, b, sizeof(b)) : "");
 		return false;
 	}
 	if (err) {
 		fail(r, s, "the call failed with %s (write '-> %s' if that is expected)",
-		     scn_errno_name(-err), scn_errno_name(-err));
+		     errno_text(-err, a, sizeof(a)), errno_text(-err, b, sizeof(b)));
 		return false;
 	}
 	return true;
