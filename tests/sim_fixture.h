@@ -185,8 +185,8 @@ static inline const char *mincore_bits(struct mm_struct *mm, unsigned long addr,
 #define assert_mincore(mm, addr, n, want)                                                          \
 	do {                                                                                       \
 		char b_[80];                                                                       \
-		cr_assert_str_eq(mincore_bits((mm), (addr), (n), b_), (want), "mincore: %s, not %s", \
-				 b_, (want));                                                      \
+		cr_assert_str_eq(mincore_bits((mm), (addr), (n), b_), (want),                      \
+				 "mincore: %s, not %s", b_, (want));                               \
 	} while (0)
 
 /*
@@ -247,7 +247,8 @@ static inline const char *smaps_line(struct mm_struct *mm, unsigned long addr,
 	snprintf(buf, SMAPS_LINE, "%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu/%lu", mss.resident >> 10,
 		 (unsigned long)(mss.pss >> PSS_SHIFT) >> 10, mss.shared_clean >> 10,
 		 mss.shared_dirty >> 10, mss.private_clean >> 10, mss.private_dirty >> 10,
-		 mss.anonymous >> 10, mss.swap >> 10, (unsigned long)(mss.swap_pss >> PSS_SHIFT) >> 10);
+		 mss.anonymous >> 10, mss.swap >> 10,
+		 (unsigned long)(mss.swap_pss >> PSS_SHIFT) >> 10);
 	return buf;
 }
 
@@ -255,7 +256,7 @@ static inline const char *smaps_line(struct mm_struct *mm, unsigned long addr,
 	do {                                                                                       \
 		char b_[SMAPS_LINE];                                                               \
 		cr_assert_str_eq(smaps_line((mm), (addr), b_), (want),                             \
-				 "smaps Rss/Pss/ShCl/ShDi/PrCl/PrDi/Anon/Swap/SwapPss %s, not %s",  \
+				 "smaps Rss/Pss/ShCl/ShDi/PrCl/PrDi/Anon/Swap/SwapPss %s, not %s", \
 				 b_, (want));                                                      \
 	} while (0)
 

@@ -52,7 +52,7 @@ static const struct p02_step p02_after_fork[] = {
 	  "111111", "111110", "ABFDEZ", "20/20/0/0/0/20/20/0/0", 0, 1, 1 },
 	{ "7 [parent] writes pages 3,4 after the exit: reuse", false, P02_WRITE, 3 << 3, 2,
 	  "111111", "111110", "ABFDEZ", "20/20/0/0/0/20/20/0/0", 0, 2, 2 },
-	{ "8 [parent] writes page 5 (still the zero page in the parent)", false, P02_WRITE, 1 << 5, 1,
+	{ "8 [parent] writes page 5 (the zero page in the parent)", false, P02_WRITE, 1 << 5, 1,
 	  "111111", "111111", "ABFDEG", "24/24/0/0/0/24/24/0/0", 1, 1, 0 },
 };
 
@@ -128,7 +128,8 @@ static void run_p02(enum sim_kernel_profile kernel)
 		cr_assert_str_eq(pm_bits(t->mm, a, 6, PM_MMAP_EXCLUSIVE, b), s->E, "%s: E %s",
 				 s->what, b);
 		cr_assert_str_eq(pm_bits(t->mm, a, 6, PM_FILE | PM_SWAP, b), "000000");
-		cr_assert_str_eq(mincore_bits(t->mm, a, 6, b), "111111", "%s: mincore %s", s->what, b);
+		cr_assert_str_eq(mincore_bits(t->mm, a, 6, b), "111111", "%s: mincore %s", s->what,
+				 b);
 		cr_assert_str_eq(pfn_classes(names, t->mm, a, 6, b), s->classes, "%s: PFNs %s",
 				 s->what, b);
 		cr_assert_str_eq(smaps_line(t->mm, a, b), s->smaps, "%s: smaps %s",
@@ -214,7 +215,10 @@ Test(fork, child_write_copies_and_leaves_the_parent_page_exclusive_again)
 	machine_destroy(m);
 }
 
-/* real-kernel-6.18.md §2 last rule: "Writing 52 into page 2 in the parent ... the child read 12". */
+/*
+ * real-kernel-6.18.md §2 last rule: "Writing 52 into page 2 in the parent
+ * ... the child read 12".
+ */
 Test(fork, writes_after_fork_are_not_visible_to_the_other_side)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);

@@ -9,7 +9,10 @@
  */
 #include "sim_fixture.h"
 
-/* real-kernel-6.18.md §1 p01 steps 8-10 (and §9: "the next read is 1 minor fault per page, mapping the zero page, value 0"). */
+/*
+ * real-kernel-6.18.md §1 p01 steps 8-10 (and §9: "the next read is 1 minor
+ * fault per page, mapping the zero page, value 0").
+ */
 Test(madvise, dontneed_frees_the_pages_then_a_read_maps_the_zero_page_and_a_write_a_fresh_page)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);
@@ -65,7 +68,10 @@ Test(madvise, dontneed_frees_the_pages_then_a_read_maps_the_zero_page_and_a_writ
 	machine_destroy(m);
 }
 
-/* real-kernel-6.18.md §9 step 2-3: DONTNEED of everything, then a read of every page: 8 faults, all the zero page. */
+/*
+ * real-kernel-6.18.md §9 step 2-3: DONTNEED of everything, then a read of
+ * every page: 8 faults, all the zero page.
+ */
 Test(madvise, dontneed_of_the_whole_mapping_then_reading_it_gives_zero_pages)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);
@@ -91,7 +97,10 @@ Test(madvise, dontneed_of_the_whole_mapping_then_reading_it_gives_zero_pages)
 	machine_destroy(m);
 }
 
-/* kernel-behaviour.md §6.2/§6.3: the zap drops this process's mapping; the other still has the page. */
+/*
+ * kernel-behaviour.md §6.2/§6.3: the zap drops this process's mapping; the
+ * other still has the page.
+ */
 Test(madvise, dontneed_of_a_page_shared_with_a_fork_child_leaves_the_child_its_copy)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);
@@ -117,7 +126,10 @@ Test(madvise, dontneed_of_a_page_shared_with_a_fork_child_leaves_the_child_its_c
 	machine_destroy(m);
 }
 
-/* Measured on this machine: POPULATE_READ of 4 of 8 pages -> 0, minflt+4, the zero pfn, page 4 not present. */
+/*
+ * Measured on this machine: POPULATE_READ of 4 of 8 pages -> 0, minflt+4,
+ * the zero pfn, page 4 not present.
+ */
 Test(madvise, populate_read_maps_the_zero_page_with_one_fault_per_page)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);
@@ -188,7 +200,10 @@ Test(madvise, populate_stops_at_a_hole_with_enomem)
 	machine_destroy(m);
 }
 
-/* Measured on this machine: POPULATE_WRITE of PROT_READ and POPULATE_READ of PROT_NONE -> EINVAL (22). */
+/*
+ * Measured on this machine: POPULATE_WRITE of PROT_READ and POPULATE_READ of
+ * PROT_NONE -> EINVAL (22).
+ */
 Test(madvise, populate_of_a_mapping_that_forbids_the_access_fails_with_einval)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 64);

@@ -48,7 +48,8 @@ Test(mmap, mappings_without_an_address_go_to_0x600000000000_then_0x600040000000)
 /*
  * Measured on this machine: mmap(0x600000012345, 1 page) without MAP_FIXED
  * returned 0x600000012000 (the hint is rounded down, round_hint_to_min), a
- * free hint is taken as it is, and a hint that overlaps a mapping is ignored.
+ * free hint is taken as it is, a hint that overlaps a mapping is ignored,
+ * and hints below 64 KiB (CONFIG_LSM_MMAP_MIN_ADDR) give 0x10000.
  */
 Test(mmap, a_free_hint_is_used_rounded_down_and_a_busy_one_is_ignored)
 {
@@ -66,6 +67,10 @@ Test(mmap, a_free_hint_is_used_rounded_down_and_a_busy_one_is_ignored)
 	cr_assert_eq(sim_mmap(t, BASE + 0x2000, PG, RW, ANON_PRIVATE, NULL, 0, &got), 0);
 	cr_assert_eq(got, BASE2);
 	cr_assert_eq(t->mm->map_count, 2);
+
+	cr_assert_eq(sim_mmap(t, 0x8000, PG, PROT_READ, ANON_PRIVATE, NULL, 0, &got), 0);
+	cr_assert_eq(got, 0x10000, "a hint of 0x8000 gave %#lx", got);
+	cr_assert_eq(t->mm->map_count, 3);
 	assert_machine_ok(m);
 	machine_destroy(m);
 }
@@ -324,8 +329,8 @@ Test(mmap, a_mapping_larger_than_the_address_space_fails_with_enomem)
 	unsigned long got = 0;
 
 	cr_assert_eq(sim_mmap(t, 0, TASK_SIZE + PG, RW, ANON_PRIVATE, NULL, 0, &got), -ENOMEM);
-	cr_assert_eq(sim_mmap(t, TASK_SIZE - PG, 2 * PG, RW, ANON_PRIVATE | MAP_FIXED, NULL, 0, &got),
-		     -ENOMEM);
+	cr_assert_eq(sim_mmap(t, TASK_SIZE - PG, 2 * PG, RW, ANON_PRIVATE | MAP_FIXED, NULL, 0,
+			      &got), -ENOMEM);
 	cr_assert_eq(t->mm->map_count, 0);
 	assert_machine_ok(m);
 	machine_destroy(m);

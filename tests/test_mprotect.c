@@ -75,7 +75,10 @@ Test(mprotect, a_write_to_the_read_only_part_raises_sigsegv)
 	machine_destroy(m);
 }
 
-/* Measured on this machine (6.18): after RW -> R -> RW, a store takes minflt+0, pgreuse+0, same PFN. */
+/*
+ * Measured on this machine (6.18): after RW -> R -> RW, a store takes
+ * minflt+0, pgreuse+0, same PFN.
+ */
 Test(mprotect, restoring_write_makes_an_exclusive_anon_pte_writable_without_a_fault_under_6_18)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 32);
@@ -101,8 +104,11 @@ Test(mprotect, restoring_write_makes_an_exclusive_anon_pte_writable_without_a_fa
 	machine_destroy(m);
 }
 
-/* kernel-behaviour.md §6.2: "≤5.18 leaves private anon PTEs read-only, so each page costs a write fault (reuse)". */
-Test(mprotect, restoring_write_under_4_19_leaves_the_pte_read_only_so_the_next_write_is_a_reuse_fault)
+/*
+ * kernel-behaviour.md §6.2: "≤5.18 leaves private anon PTEs read-only, so
+ * each page costs a write fault (reuse)".
+ */
+Test(mprotect, restoring_write_under_4_19_leaves_the_pte_read_only_until_a_reuse_fault)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_4_19, 32);
 	struct task_struct *t = sim_task_create(m, "upgrade");
@@ -129,7 +135,10 @@ Test(mprotect, restoring_write_under_4_19_leaves_the_pte_read_only_so_the_next_w
 	machine_destroy(m);
 }
 
-/* can_change_pte_writable: only PageAnonExclusive pages; fork cleared the bit (real-kernel-6.18.md §2). */
+/*
+ * can_change_pte_writable: only PageAnonExclusive pages; fork cleared the
+ * bit (real-kernel-6.18.md §2).
+ */
 Test(mprotect, restoring_write_leaves_a_page_shared_with_a_fork_child_read_only)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 32);

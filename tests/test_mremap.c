@@ -133,7 +133,10 @@ Test(mremap, growing_without_maymove_when_the_next_page_is_taken_fails_with_enom
 	machine_destroy(m);
 }
 
-/* Measured on this machine: moving the first 4 pages of a 16-page mapping leaves pages 4..15 where they were. */
+/*
+ * Measured on this machine: moving the first 4 pages of a 16-page mapping
+ * leaves pages 4..15 where they were.
+ */
 Test(mremap, moving_a_prefix_of_a_vma_leaves_the_rest_in_place)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 32);
@@ -157,7 +160,10 @@ Test(mremap, moving_a_prefix_of_a_vma_leaves_the_rest_in_place)
 	machine_destroy(m);
 }
 
-/* Measured on this machine: unmapped -> EFAULT (14); new_len 0 or an unaligned address -> EINVAL (22). */
+/*
+ * Measured on this machine: unmapped -> EFAULT (14); new_len 0 or an
+ * unaligned address -> EINVAL (22).
+ */
 Test(mremap, bad_arguments_fail_with_the_kernel_errnos)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 32);

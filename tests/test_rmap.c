@@ -188,7 +188,10 @@ Test(rmap, a_child_cow_copy_belongs_to_the_child_anon_vma_and_rmap_finds_only_th
 	machine_destroy(m);
 }
 
-/* kernel-behaviour.md §2.5: reuse calls page_move_anon_rmap, so the page becomes the writer's alone. */
+/*
+ * kernel-behaviour.md §2.5: reuse calls page_move_anon_rmap, so the page
+ * becomes the writer's alone.
+ */
 Test(rmap, a_reuse_moves_the_page_to_the_writer_anon_vma)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 16);

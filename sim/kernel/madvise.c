@@ -4,17 +4,31 @@
  * Models mm/madvise.c (Linux v4.19; MADV_POPULATE_* from v5.14).
  *
  * MADV_DONTNEED zaps the PTEs: private anonymous pages are freed and read
- * back as zeroes (the zero page on a read, a fresh page on a write).
- * MADV_POPULATE_READ/WRITE fault the range in as a read or a write would.
- * A range with unmapped holes is processed where mapped, then fails ENOMEM.
+ * back as zeroes (the zero page on a read, a fresh page on a write). A range
+ * with unmapped holes is processed where mapped, then fails ENOMEM.
+ * MADV_POPULATE_READ/WRITE fault the range in as a read or a write would;
+ * they stop at the first hole (ENOMEM) and refuse a VMA that does not allow
+ * the access (EINVAL), as v6.10+ does.
  *
- * Not modelled yet (the model returns -ENOSYS; the scenario runner refuses
- * them before running): MADV_FREE, MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED
- * (they need reclaim and swap), MADV_REMOVE (shmem).
+ * Advice Linux does not know is EINVAL. Not modelled yet (the model returns
+ * -ENOSYS; the scenario runner refuses them before running): every other
+ * valid advice, among them MADV_FREE, MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED
+ * (they need reclaim and swap) and MADV_REMOVE (shmem).
  */
 #include "internal.h"
 
+/*
+ * Is @behavior an advice Linux 6.18 knows (madvise_behavior_valid)? The
+ * values of include/uapi/asm-generic/mman-common.h: 0-4, 8-25, 100-103.
+ */
 static bool madvise_behavior_valid(int behavior)
+{
+	return (behavior >= 0 && behavior <= MADV_DONTNEED) ||
+	       (behavior >= MADV_FREE && behavior <= 25) || (behavior >= 100 && behavior <= 103);
+}
+
+/* The advice the model carries out. */
+static bool madvise_behavior_modelled(int behavior)
 {
 	switch (behavior) {
 	case MADV_DONTNEED:
@@ -37,25 +51,32 @@ static long madvise_dontneed_single_vma(struct vm_area_struct *vma, unsigned lon
 	return 0;
 }
 
-static long madvise_populate(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			     bool write)
+/*
+ * madvise_populate - fault [start, end) in as a read or a write would
+ * (faultin_page_range). Unlike the walk of the other advice, it stops at
+ * the first address no VMA covers: ENOMEM, with what came before populated.
+ * A VMA that does not allow the access (check_vma_flags) is EINVAL; a fault
+ * that would raise a signal is EFAULT.
+ */
+static int madvise_populate(struct mm_struct *mm, unsigned long start, unsigned long end,
+			    bool write)
 {
-	if (!(vma->vm_flags & (write ? VM_WRITE : (VM_READ | VM_WRITE | VM_EXEC))))
-		return -EFAULT; /* the fault would raise SIGSEGV */
-	return populate_vma_page_range(vma, start, end, write) < 0 ? -EFAULT : 0;
-}
+	while (start < end) {
+		struct vm_area_struct *vma = find_vma(mm, start);
+		unsigned long tmp;
+		long pages;
 
-static long madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
-			int behavior)
-{
-	switch (behavior) {
-	case MADV_DONTNEED:
-		return madvise_dontneed_single_vma(vma, start, end);
-	case MADV_POPULATE_READ:
-		return madvise_populate(vma, start, end, false);
-	default:
-		return madvise_populate(vma, start, end, true);
+		if (!vma || vma->vm_start > start)
+			return -ENOMEM;
+		if (!(vma->vm_flags & (write ? VM_WRITE : VM_READ)) || (vma->vm_flags & VM_PFNMAP))
+			return -EINVAL;
+		tmp = min(vma->vm_end, end);
+		pages = populate_vma_page_range(vma, start, tmp, write);
+		if (pages < 0)
+			return pages == -ENOMEM ? -ENOMEM : -EFAULT;
+		start = tmp;
 	}
+	return 0;
 }
 
 int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in, int behavior)
@@ -67,6 +88,8 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 	int unmapped_error = 0;
 
 	if (!madvise_behavior_valid(behavior))
+		return -EINVAL;
+	if (!madvise_behavior_modelled(behavior))
 		return -ENOSYS;
 	if (start & ~PAGE_MASK)
 		return -EINVAL;
@@ -78,6 +101,8 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 		return -EINVAL;
 	if (end == start)
 		return 0;
+	if (behavior != MADV_DONTNEED)
+		return madvise_populate(mm, start, end, behavior == MADV_POPULATE_WRITE);
 
 	vma = find_vma(mm, start);
 	for (;;) {
@@ -93,7 +118,7 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 				return -ENOMEM;
 		}
 		tmp = min(vma->vm_end, end);
-		error = madvise_vma(vma, start, tmp, behavior);
+		error = madvise_dontneed_single_vma(vma, start, tmp);
 		if (error)
 			return (int)error;
 		start = tmp;

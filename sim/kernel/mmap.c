@@ -326,6 +326,22 @@ static unsigned long calc_vm_prot_bits(unsigned long prot)
 }
 
 /*
+ * The lowest address a mapping may take. /proc/sys/vm/mmap_min_addr says
+ * 4096 on the reference machine, but CONFIG_LSM_MMAP_MIN_ADDR raises it to
+ * 64 KiB: a hint of 0x1000 got 0x10000 there.
+ */
+static const unsigned long mmap_min_addr = 65536;
+
+/* A hint is rounded down to its page and kept above mmap_min_addr. */
+static unsigned long round_hint_to_min(unsigned long hint)
+{
+	hint &= PAGE_MASK;
+	if (hint && hint < mmap_min_addr)
+		return PAGE_ALIGN(mmap_min_addr);
+	return hint;
+}
+
+/*
  * do_mmap - check the request, choose the address, build the VMA.
  * Returns the address, or a negative errno.
  * Simplified: only private anonymous memory; the page cache, shmem (shared
@@ -355,7 +371,7 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		if ((flags & MAP_FIXED_NOREPLACE) && !sim_range_is_free(mm, addr, addr + len))
 			return -EEXIST;
 	} else {
-		addr = PAGE_ALIGN(addr); /* a hint: used when it fits */
+		addr = round_hint_to_min(addr); /* a hint: used when it fits */
 		if (!addr || addr + len > TASK_SIZE || !sim_range_is_free(mm, addr, addr + len))
 			addr = get_unmapped_area(mm, len);
 		if (IS_ERR_VALUE(addr))
@@ -365,6 +381,8 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
+	if ((flags & MAP_TYPE) != MAP_PRIVATE) /* MAP_SHARED was refused above */
+		return -EINVAL;
 	pgoff = addr >> PAGE_SHIFT; /* anonymous: the page index is the address */
 	return (long)mmap_region(mm, file, addr, len, vm_flags, pgoff);
 }

@@ -105,6 +105,7 @@ void sim_exit(struct task_struct *task);
 #define PROT_EXEC 0x4
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_TYPE 0x0f /* the sharing type: MAP_SHARED or MAP_PRIVATE */
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
