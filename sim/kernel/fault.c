@@ -45,6 +45,7 @@ int do_user_addr_fault(struct task_struct *t, unsigned long address, bool write)
 	struct sim_machine *m = mm->sim;
 	TRACE_FUNC(TR(m), do_user_addr_fault);
 	struct vm_area_struct *vma;
+	unsigned int flags;
 	vm_fault_t fault;
 
 	vma = find_vma(mm, address);
@@ -53,8 +54,14 @@ int do_user_addr_fault(struct task_struct *t, unsigned long address, bool write)
 	if (access_error(write, vma))
 		return bad_area(t, address, "the VMA does not allow this access: SIGSEGV (SEGV_ACCERR)");
 
-	fault = handle_mm_fault(vma, address, FAULT_FLAG_USER | (write ? FAULT_FLAG_WRITE : 0));
-	if (fault & VM_FAULT_OOM)
+	flags = FAULT_FLAG_USER | (write ? FAULT_FLAG_WRITE : 0);
+	fault = handle_mm_fault(vma, address, flags);
+	if (fault & VM_FAULT_RETRY) {
+		/* The handler waited for I/O: try again, now the page is there. */
+		flags |= FAULT_FLAG_TRIED;
+		fault = handle_mm_fault(vma, address, flags);
+	}
+	if (fault & (VM_FAULT_OOM | VM_FAULT_RETRY))
 		return -ENOMEM;
 	if (fault & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) {
 		int sig = (fault & VM_FAULT_SIGBUS) ? SIGBUS : SIGSEGV;

@@ -29,12 +29,16 @@ long populate_vma_page_range(struct vm_area_struct *vma, unsigned long start,
 	TRACE_FUNC(TR(mm->sim), populate_vma_page_range);
 
 	for (unsigned long addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned int flags;
 		vm_fault_t ret;
 
 		if (follow_page_ok(sim_lookup_pte(mm, addr), write))
 			continue;
-		ret = handle_mm_fault(vma, addr, FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0));
-		if (ret & VM_FAULT_OOM)
+		flags = FAULT_FLAG_REMOTE | (write ? FAULT_FLAG_WRITE : 0);
+		ret = handle_mm_fault(vma, addr, flags);
+		if (ret & VM_FAULT_RETRY)
+			ret = handle_mm_fault(vma, addr, flags | FAULT_FLAG_TRIED);
+		if (ret & (VM_FAULT_OOM | VM_FAULT_RETRY))
 			return -ENOMEM;
 		if (ret & VM_FAULT_ERROR)
 			return -EFAULT;

@@ -13,6 +13,7 @@
 #define FAULT_FLAG_WRITE 0x01
 #define FAULT_FLAG_USER 0x40
 #define FAULT_FLAG_REMOTE 0x80 /* gup: populate, not a CPU access */
+#define FAULT_FLAG_TRIED 0x20  /* the second try after VM_FAULT_RETRY */
 
 /* Fault results (include/linux/mm.h, v4.19 values). */
 #define VM_FAULT_OOM 0x000001
@@ -53,6 +54,11 @@ u64 sim_page_read_word(const struct page *page, unsigned offset);
 void sim_page_write_word(struct page *page, unsigned offset, u64 value);
 void clear_highpage(struct page *page);
 void copy_user_highpage(struct page *to, const struct page *from);
+void sim_page_set_pattern(struct page *page, u64 base, unsigned len);
+void sim_page_zero_from(struct page *page, unsigned offset);
+struct sim_page_data *sim_page_data_save(const struct page *page);
+void sim_page_data_load(struct page *page, const struct sim_page_data *d);
+void sim_page_data_free(struct sim_page_data *d);
 
 /* in page_alloc.c */
 struct page *alloc_page_vma(struct vm_area_struct *vma, unsigned long addr);
@@ -65,6 +71,7 @@ void put_page(struct sim_machine *m, struct page *page);
 void lru_cache_add_active_or_unevictable(struct sim_machine *m, struct page *page,
 					 struct vm_area_struct *vma);
 void del_page_from_lru_list(struct sim_machine *m, struct page *page);
+void lru_cache_add(struct sim_machine *m, struct page *page);
 enum lru_list page_lru(const struct page *page);
 
 /* in rmap.c */
@@ -76,6 +83,7 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 void page_dup_rmap(struct sim_machine *m, struct page *page);
 void page_remove_rmap(struct sim_machine *m, struct page *page);
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
+void page_add_file_rmap(struct sim_machine *m, struct page *page);
 /* Call @fn for every (vma, address) whose PTE maps @page; stop when it returns false. */
 void rmap_walk(struct sim_machine *m, struct page *page,
 	       bool (*fn)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
@@ -94,12 +102,20 @@ pte_t *sim_pte_alloc_map(struct mm_struct *mm, unsigned long addr);
 void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte);
 void free_pgd(struct mm_struct *mm);
 void add_mm_counter(struct mm_struct *mm, int member, long value);
+int mm_counter(const struct page *page);
+vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, bool write);
+void unmap_mapping_range(struct address_space *mapping, pgoff_t first, pgoff_t last,
+			 bool even_cows);
+
+/* in filemap.c */
+bool mapping_cap_account_dirty(const struct address_space *mapping);
 
 /* in fault.c */
 int do_user_addr_fault(struct task_struct *t, unsigned long address, bool write);
 
 /* in mmap.c */
 pgprot_t vm_get_page_prot(unsigned long vm_flags);
+void vma_set_page_prot(struct vm_area_struct *vma);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
 void vm_area_free(struct vm_area_struct *vma);

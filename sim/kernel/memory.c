@@ -8,7 +8,7 @@
  * handle_pte_fault() dispatches on the PTE:
  *
  *	none, anonymous VMA	do_anonymous_page (read: the zero page; write: a new page)
- *	none, file VMA		do_fault (page cache; arrives with the page-cache work)
+ *	none, file VMA		do_fault: read (with fault-around), COW or shared write
  *	swap entry		do_swap_page (arrives with swap)
  *	present, write to RO	do_wp_page (COW copy, or reuse by the last mapper)
  *	present otherwise	mark young (and dirty on a write): a spurious fault
@@ -19,6 +19,7 @@
  * Not modelled: huge pages (PMD mappings), the PTE lock, TLB flushing and
  * batching, NUMA hinting faults, userfaultfd, device/PFN mappings, KSM.
  */
+#include "fs.h"
 #include "internal.h"
 
 static void pgtable_event(struct mm_struct *mm, enum sim_event_type type, unsigned long addr,
@@ -121,7 +122,7 @@ void add_mm_counter(struct mm_struct *mm, int member, long value)
 }
 
 /* Which RSS counter a page is charged to (include/linux/mm.h mm_counter). */
-static int mm_counter(const struct page *page)
+int mm_counter(const struct page *page)
 {
 	if (PageAnon(page))
 		return MM_ANONPAGES;
@@ -247,6 +248,27 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	return VM_FAULT_WRITE;
 }
 
+static void fault_dirty_shared_page(struct vm_fault *vmf, struct page *page);
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf);
+
+/*
+ * wp_page_shared - a store through a read-only PTE of a shared file mapping
+ * (ext4 maps read faults read-only, and msync write-protects again): tell
+ * the file system, then write in place and dirty the page.
+ */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	TRACE_FUNC(TR(vma_sim(vma)), wp_page_shared);
+	vm_fault_t ret;
+
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
+		do_page_mkwrite(vmf);
+	ret = wp_page_reuse(vmf);
+	fault_dirty_shared_page(vmf, vmf->page);
+	return ret;
+}
+
 /*
  * Can the last mapper of an anon page write it in place?
  * kernel=6.18 (v5.19+): yes if PG_anon_exclusive, else only if nothing but
@@ -290,8 +312,178 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		sim_note(m, "the page is shared with another process: copy it");
 		return wp_page_copy(vmf);
 	}
-	/* Shared file and shmem pages (wp_page_shared) arrive with the page cache. */
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED))
+		return wp_page_shared(vmf);
+	sim_note(m, "a page-cache page in a private mapping: copy it (COW)");
 	return wp_page_copy(vmf);
+}
+
+/*
+ * alloc_set_pte - map @page at @addr for a file fault (the fault's reference
+ * becomes the PTE's). A write in a private mapping maps an anonymous copy
+ * (the COW page); a write in a shared mapping maps the page-cache page
+ * writable and dirty; a read maps it with the VMA's protection, which is
+ * writable for a shared tmpfs mapping and read-only for a shared ext4 one
+ * (write-notify).
+ */
+vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, bool write)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct sim_machine *m = mm->sim;
+	pte_t entry = mk_pte(m, page, vma->vm_page_prot);
+	pte_t *ptep = sim_pte_alloc_map(mm, addr);
+
+	if (write)
+		entry = pte_mkwrite(pte_mkdirty(entry));
+	if (write && !(vma->vm_flags & VM_SHARED)) {
+		add_mm_counter(mm, MM_ANONPAGES, 1);
+		page_add_new_anon_rmap(page, vma, addr);
+		lru_cache_add_active_or_unevictable(m, page, vma);
+	} else {
+		add_mm_counter(mm, mm_counter(page), 1);
+		page_add_file_rmap(m, page);
+	}
+	set_pte_at(mm, addr, ptep, entry);
+	return 0;
+}
+
+/* Map the page the fault found (or the COW copy) at the faulting address. */
+static vm_fault_t finish_fault(struct vm_fault *vmf)
+{
+	TRACE_FUNC(TR(vma_sim(vmf->vma)), finish_fault);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	struct page *page = write && !(vmf->vma->vm_flags & VM_SHARED) ? vmf->cow_page : vmf->page;
+
+	return alloc_set_pte(vmf, page, vmf->address, write);
+}
+
+/* Ask the VMA's object for the page: filemap_fault or shmem_fault. */
+static vm_fault_t __do_fault(struct vm_fault *vmf)
+{
+	TRACE_FUNC(TR(vma_sim(vmf->vma)), __do_fault);
+
+	return vmf->vma->vm_ops->fault(vmf);
+}
+
+/*
+ * do_fault_around - map the cached pages around a read fault. The window is
+ * fault_around_bytes (16 pages) aligned on the virtual address, moved to
+ * start at the VMA start if it began before it, and cut at the VMA end and
+ * at the end of the PTE table (2 MiB); filemap_map_pages also stops at the
+ * end of the file. Returns VM_FAULT_NOPAGE when the faulting page got mapped.
+ */
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	TRACE_FUNC(TR(vma_sim(vma)), do_fault_around);
+	unsigned long nr_pages = vma_sim(vma)->cfg.fault_around_bytes >> PAGE_SHIFT;
+	unsigned long mask = ~(nr_pages * PAGE_SIZE - 1) & PAGE_MASK;
+	unsigned long address = max(vmf->address & mask, vma->vm_start);
+	pgoff_t start_pgoff = vmf->pgoff - ((vmf->address - address) >> PAGE_SHIFT);
+	pgoff_t end_pgoff;
+	pte_t *pte;
+
+	end_pgoff = start_pgoff - ((address >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)) + PTRS_PER_PTE - 1;
+	end_pgoff = min(end_pgoff, vma_pages(vma) + vma->vm_pgoff - 1);
+	end_pgoff = min(end_pgoff, start_pgoff + nr_pages - 1);
+
+	vma->vm_ops->map_pages(vmf, start_pgoff, end_pgoff);
+	pte = sim_lookup_pte(vma->vm_mm, vmf->address);
+	return pte && !pte_none(*pte) ? VM_FAULT_NOPAGE : 0;
+}
+
+/* A read of a page not mapped yet: fault-around first, then the object's ->fault. */
+static vm_fault_t do_read_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	TRACE_FUNC(TR(vma_sim(vma)), do_read_fault);
+	vm_fault_t ret;
+
+	if (vma->vm_ops->map_pages && (vma_sim(vma)->cfg.fault_around_bytes >> PAGE_SHIFT) > 1) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	return ret | finish_fault(vmf);
+}
+
+/*
+ * do_cow_fault - the first access to a page of a private file mapping is a
+ * write: copy the page-cache page into a new anonymous page and map only
+ * that (no fault-around on a write).
+ */
+static vm_fault_t do_cow_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct sim_machine *m = vma_sim(vma);
+	TRACE_FUNC(TR(m), do_cow_fault);
+	vm_fault_t ret;
+
+	anon_vma_prepare(vma);
+	vmf->cow_page = alloc_page_vma(vma, vmf->address);
+	if (!vmf->cow_page)
+		return VM_FAULT_OOM;
+	ret = __do_fault(vmf);
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY)) {
+		put_page(m, vmf->cow_page);
+		return ret;
+	}
+	copy_user_highpage(vmf->cow_page, vmf->page);
+	sim_trace_emit(TR(m), (struct sim_event){ .type = SIM_EV_page_copy,
+						  .pfn = page_to_pfn(m, vmf->cow_page),
+						  .arg = (long)page_to_pfn(m, vmf->page) });
+	SetPageUptodate(vmf->cow_page);
+	put_page(m, vmf->page);
+	return ret | finish_fault(vmf);
+}
+
+/* A store through a shared mapping dirties the page (fault_dirty_shared_page). */
+static void fault_dirty_shared_page(struct vm_fault *vmf, struct page *page)
+{
+	set_page_dirty(page);
+}
+
+static vm_fault_t do_page_mkwrite(struct vm_fault *vmf)
+{
+	TRACE_FUNC(TR(vma_sim(vmf->vma)), do_page_mkwrite);
+
+	return vmf->vma->vm_ops->page_mkwrite(vmf);
+}
+
+/*
+ * do_shared_fault - the first access to a page of a shared mapping is a
+ * write: get the page, let the file system know (page_mkwrite), map it
+ * writable and dirty, and dirty the page.
+ */
+static vm_fault_t do_shared_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	TRACE_FUNC(TR(vma_sim(vma)), do_shared_fault);
+	vm_fault_t ret = __do_fault(vmf);
+
+	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
+		return ret;
+	if (vma->vm_ops->page_mkwrite)
+		do_page_mkwrite(vmf);
+	ret |= finish_fault(vmf);
+	fault_dirty_shared_page(vmf, vmf->page);
+	return ret;
+}
+
+/* An empty PTE in a VMA backed by a file (or shmem): dispatch on the access. */
+static vm_fault_t do_fault(struct vm_fault *vmf)
+{
+	TRACE_FUNC(TR(vma_sim(vmf->vma)), do_fault);
+
+	if (!(vmf->flags & FAULT_FLAG_WRITE))
+		return do_read_fault(vmf);
+	if (!(vmf->vma->vm_flags & VM_SHARED))
+		return do_cow_fault(vmf);
+	return do_shared_fault(vmf);
 }
 
 /*
@@ -316,7 +508,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 	if (!vmf->pte) {
 		if (vma_is_anonymous(vmf->vma))
 			return do_anonymous_page(vmf);
-		return VM_FAULT_SIGBUS; /* do_fault: the page cache is not built yet */
+		return do_fault(vmf);
 	}
 	if (!pte_present(vmf->orig_pte))
 		return VM_FAULT_SIGBUS; /* do_swap_page: swap is not built yet */
@@ -350,17 +542,18 @@ static vm_fault_t __handle_mm_fault(struct vm_area_struct *vma, unsigned long ad
 
 /*
  * Charge the fault to the task, as getrusage reports it: a fault that ends
- * in an error (SIGBUS, SIGSEGV, OOM) is not counted; a major one (I/O) is
- * maj_flt, any other min_flt. v4.19 does this in the arch fault handler and
+ * in an error (SIGBUS, SIGSEGV, OOM) or asks for a retry is not counted
+ * (the retry is); a major one (I/O, or a retry after I/O) is maj_flt, any
+ * other min_flt. v4.19 does this in the arch fault handler and
  * in GUP's faultin_page; v5.9 moved it here as mm_account_fault().
  */
-static void mm_account_fault(struct mm_struct *mm, vm_fault_t ret)
+static void mm_account_fault(struct mm_struct *mm, vm_fault_t ret, unsigned int flags)
 {
 	struct task_struct *t = mm->owner;
 
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_RETRY))
 		return;
-	if (ret & VM_FAULT_MAJOR)
+	if ((ret & VM_FAULT_MAJOR) || (flags & FAULT_FLAG_TRIED))
 		t->maj_flt++;
 	else
 		t->min_flt++;
@@ -376,11 +569,12 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address, un
 	TRACE_FUNC(TR(m), handle_mm_fault);
 	vm_fault_t ret;
 
-	count_vm_event(m, PGFAULT);
+	if (!(flags & FAULT_FLAG_TRIED))
+		count_vm_event(m, PGFAULT); /* once per fault, retry or not (as measured) */
 	ret = __handle_mm_fault(vma, address, flags);
 	if (ret & VM_FAULT_MAJOR)
 		count_vm_event(m, PGMAJFAULT);
-	mm_account_fault(vma->vm_mm, ret);
+	mm_account_fault(vma->vm_mm, ret, flags);
 	sim_trace_emit(TR(m), (struct sim_event){ .type = SIM_EV_fault_done, .mm = vma->vm_mm,
 						  .addr = address, .arg = (long)ret,
 						  .new = !!(ret & VM_FAULT_MAJOR) });
@@ -481,9 +675,27 @@ static void zap_pte_range(struct vm_area_struct *vma, unsigned long addr, unsign
 		page = vm_normal_page(vma, addr, pte);
 		if (!page)
 			continue;
+		if (!PageAnon(page) && pte_dirty(pte))
+			set_page_dirty(page); /* the PTE's dirty bit goes to the page */
 		add_mm_counter(mm, mm_counter(page), -1);
 		page_remove_rmap(m, page);
 		put_page(m, page);
+	}
+}
+
+/* Zap only the PTEs that map page-cache pages (not COW copies) in [first, last]. */
+static void zap_file_ptes(struct vm_area_struct *vma, pgoff_t first, pgoff_t last)
+{
+	for (pgoff_t pg = first; pg <= last; pg++) {
+		unsigned long addr = vma->vm_start + ((pg - vma->vm_pgoff) << PAGE_SHIFT);
+		pte_t *ptep = sim_lookup_pte(vma->vm_mm, addr);
+		struct page *page;
+
+		if (!ptep || !pte_present(*ptep))
+			continue;
+		page = vm_normal_page(vma, addr, *ptep);
+		if (page && !PageAnon(page))
+			zap_pte_range(vma, addr, addr + PAGE_SIZE);
 	}
 }
 
@@ -580,4 +792,30 @@ void free_pgd(struct mm_struct *mm)
 	BUG_ON(!table_empty((u64 *)mm->pgd));
 	sim_kfree(SIM_ALLOC_PGTABLE, mm->pgd);
 	mm->pgd = NULL;
+}
+
+/*
+ * unmap_mapping_range - zap every PTE that maps pages [first, last] of
+ * @mapping in any process: the page-cache pages, and with @even_cows the
+ * private COW copies of them too (truncate does that; hole punching not).
+ */
+void unmap_mapping_range(struct address_space *mapping, pgoff_t first, pgoff_t last,
+			 bool even_cows)
+{
+	struct sim_machine *m = mapping->host->sim;
+	TRACE_FUNC(TR(m), unmap_mapping_range);
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mapping->i_mmap, shared) {
+		pgoff_t vfirst = max(first, vma->vm_pgoff);
+		pgoff_t vlast = min(last, vma->vm_pgoff + vma_pages(vma) - 1);
+
+		if (vfirst > vlast)
+			continue;
+		if (!even_cows && !(vma->vm_flags & VM_SHARED) && vma->anon_vma)
+			zap_file_ptes(vma, vfirst, vlast);
+		else
+			unmap_single_vma(vma, vma->vm_start + ((vfirst - vma->vm_pgoff) << PAGE_SHIFT),
+					 vma->vm_start + ((vlast + 1 - vma->vm_pgoff) << PAGE_SHIFT));
+	}
 }

@@ -104,6 +104,7 @@ struct vm_area_struct {
 	const struct vm_operations_struct *vm_ops;
 	unsigned long vm_pgoff; /* offset in the file in pages; anon: vm_start >> PAGE_SHIFT */
 	struct file *vm_file;	/* NULL for private anonymous memory */
+	struct list_head shared; /* on vm_file's mapping->i_mmap */
 	void *vm_private_data;
 };
 

@@ -19,6 +19,7 @@
  * overcommit (they arrive with the swap and OOM work), mlock, stack guard
  * gaps, hugetlb, personality and randomisation.
  */
+#include "fs.h"
 #include "internal.h"
 
 static void vma_event(struct vm_area_struct *vma, enum sim_event_type type, u64 a, u64 b)
@@ -52,12 +53,37 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags)
 	return PAGE_COPY; /* private writable too: the first write must fault (COW) */
 }
 
+/*
+ * vma_wants_writenotify - must a store to this shared mapping fault first,
+ * so the file system learns of it (page_mkwrite) and the page is dirtied
+ * with accounting? ext4: yes; tmpfs: no (it writes back nothing).
+ */
+static bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED))
+		return false;
+	if (vma->vm_ops && vma->vm_ops->page_mkwrite)
+		return true;
+	return vma->vm_file && mapping_cap_account_dirty(vma->vm_file->f_mapping);
+}
+
+/* The PTE protection of the VMA's pages: read-only where write-notify is wanted. */
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	unsigned long flags = vma->vm_flags;
+
+	if (vma_wants_writenotify(vma))
+		flags &= ~VM_SHARED;
+	vma->vm_page_prot = vm_get_page_prot(flags);
+}
+
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma = sim_kzalloc(SIM_ALLOC_VMA, sizeof(*vma));
 
 	vma->vm_mm = mm;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	INIT_LIST_HEAD(&vma->shared);
 	return vma;
 }
 
@@ -69,6 +95,9 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	*vma = *orig;
 	vma->vm_next = vma->vm_prev = NULL;
 	INIT_LIST_HEAD(&vma->anon_vma_chain);
+	INIT_LIST_HEAD(&vma->shared);
+	if (vma->vm_file)
+		get_file(vma->vm_file);
 	return vma;
 }
 
@@ -116,6 +145,8 @@ void __vma_link_list(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (next)
 		next->vm_prev = vma;
 	mm->map_count++;
+	if (vma->vm_file)
+		list_add_tail(&vma->shared, &vma->vm_file->f_mapping->i_mmap);
 	vma_event(vma, SIM_EV_vma_add, 0, 0);
 }
 
@@ -128,6 +159,8 @@ void __vma_unlink_list(struct mm_struct *mm, struct vm_area_struct *vma)
 	if (vma->vm_next)
 		vma->vm_next->vm_prev = vma->vm_prev;
 	mm->map_count--;
+	if (vma->vm_file)
+		list_del_init(&vma->shared);
 	vma_event(vma, SIM_EV_vma_remove, 0, 0);
 }
 
@@ -137,6 +170,8 @@ void remove_vma(struct vm_area_struct *vma)
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 	unlink_anon_vmas(vma);
+	if (vma->vm_file)
+		fput(vma->vm_file);
 	vm_area_free(vma);
 }
 
@@ -300,7 +335,7 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	if (!sim_range_is_free(mm, addr, addr + len))
 		do_munmap(mm, addr, len);
 	find_vma_prev(mm, addr, &prev);
-	if (!file) {
+	if (!file && !(vm_flags & VM_SHARED)) {
 		vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL, NULL, pgoff);
 		if (vma)
 			goto out;
@@ -309,9 +344,16 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
-	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
-	vma->vm_file = file;
+	if (file) {
+		vma->vm_file = get_file(file);
+		vma->vm_ops = file->f_vm_ops; /* call_mmap: ext4_file_mmap, shmem_mmap, shm_mmap */
+		if (vma->vm_ops->open)
+			vma->vm_ops->open(vma);
+	} else if (vm_flags & VM_SHARED) {
+		shmem_zero_setup(vma);
+	}
+	vma_set_page_prot(vma);
 	__vma_link_list(mm, vma);
 out:
 	mm->total_vm += len >> PAGE_SHIFT;
@@ -344,8 +386,7 @@ static unsigned long round_hint_to_min(unsigned long hint)
 /*
  * do_mmap - check the request, choose the address, build the VMA.
  * Returns the address, or a negative errno.
- * Simplified: only private anonymous memory; the page cache, shmem (shared
- * anonymous memory) and MAP_NORESERVE's accounting arrive later.
+ * Simplified: MAP_NORESERVE's accounting (overcommit) arrives later.
  */
 static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		    unsigned long prot, unsigned long flags, struct file *file, pgoff_t pgoff)
@@ -358,8 +399,10 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	len = PAGE_ALIGN(len);
 	if (!len || len > TASK_SIZE)
 		return -ENOMEM;
-	if (file || (flags & MAP_SHARED))
-		return -ENOSYS;
+	if ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE)
+		return -EINVAL;
+	if (file && pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
 	if (flags & MAP_FIXED_NOREPLACE)
 		flags |= MAP_FIXED;
 
@@ -381,9 +424,10 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	if ((flags & MAP_TYPE) != MAP_PRIVATE) /* MAP_SHARED was refused above */
-		return -EINVAL;
-	pgoff = addr >> PAGE_SHIFT; /* anonymous: the page index is the address */
+	if ((flags & MAP_TYPE) == MAP_SHARED)
+		vm_flags |= VM_SHARED | VM_MAYSHARE;
+	if (!file) /* private anon: the page index is the address; shared anon: 0 */
+		pgoff = (flags & MAP_TYPE) == MAP_SHARED ? 0 : addr >> PAGE_SHIFT;
 	return (long)mmap_region(mm, file, addr, len, vm_flags, pgoff);
 }
 

@@ -85,7 +85,7 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 		__split_vma(mm, vma, end, 0);
 success:
 	vma->vm_flags = newflags;
-	vma->vm_page_prot = vm_get_page_prot(newflags);
+	vma_set_page_prot(vma);
 	change_protection(vma, start, end);
 	return 0;
 }

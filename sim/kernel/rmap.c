@@ -16,6 +16,7 @@
  * Simplified: an anon_vma's refcount counts the chains linking it and the
  * children whose parent it is; it is freed when that reaches zero.
  */
+#include "fs.h"
 #include "internal.h"
 
 static struct anon_vma *anon_vma_alloc(struct sim_machine *m)
@@ -145,6 +146,16 @@ void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma, unsig
 	rmap_event(m, SIM_EV_rmap_add, page);
 }
 
+/* One more PTE maps a page-cache page; the first one counts it in nr_mapped. */
+void page_add_file_rmap(struct sim_machine *m, struct page *page)
+{
+	TRACE_FUNC(TR(m), page_add_file_rmap);
+
+	if (++page->_mapcount == 0)
+		mod_node_page_state(m, NR_FILE_MAPPED, 1);
+	rmap_event(m, SIM_EV_rmap_add, page);
+}
+
 /* One more PTE maps the page (fork). */
 void page_dup_rmap(struct sim_machine *m, struct page *page)
 {
@@ -182,9 +193,27 @@ static unsigned long vma_address(const struct page *page, const struct vm_area_s
 	return addr < vma->vm_end ? addr : 0;
 }
 
+/* Call @fn if @vma maps @page where page->index says; false to stop the walk. */
+static bool rmap_one(struct sim_machine *m, struct page *page, struct vm_area_struct *vma,
+		     bool (*fn)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				void *arg),
+		     void *arg)
+{
+	unsigned long addr = vma_address(page, vma);
+	pte_t *pte;
+
+	if (!addr)
+		return true;
+	pte = sim_lookup_pte(vma->vm_mm, addr);
+	if (!pte || !pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(m, page))
+		return true;
+	return fn(page, vma, addr, arg);
+}
+
 /*
- * rmap_walk - call @fn for every PTE that maps @page, in the order the
- * VMAs were linked to the page's anon_vma.
+ * rmap_walk - call @fn for every PTE that maps @page: for an anonymous page
+ * the VMAs linked to its anon_vma, for a page-cache page the VMAs mapping
+ * its file (mapping->i_mmap), in the order they were linked.
  */
 void rmap_walk(struct sim_machine *m, struct page *page,
 	       bool (*fn)(struct page *page, struct vm_area_struct *vma, unsigned long addr,
@@ -193,18 +222,16 @@ void rmap_walk(struct sim_machine *m, struct page *page,
 {
 	struct anon_vma *av = page_anon_vma(page);
 	struct anon_vma_chain *avc;
+	struct vm_area_struct *vma;
 
-	BUG_ON(!av); /* file pages: i_mmap arrives with the page cache */
-	list_for_each_entry(avc, &av->rb_root, same_anon_vma) {
-		unsigned long addr = vma_address(page, avc->vma);
-		pte_t *pte;
-
-		if (!addr)
-			continue;
-		pte = sim_lookup_pte(avc->vma->vm_mm, addr);
-		if (!pte || !pte_present(*pte) || pte_pfn(*pte) != page_to_pfn(m, page))
-			continue;
-		if (!fn(page, avc->vma, addr, arg))
-			return;
+	if (av) {
+		list_for_each_entry(avc, &av->rb_root, same_anon_vma)
+			if (!rmap_one(m, page, avc->vma, fn, arg))
+				return;
+		return;
 	}
+	/* A page-cache page: every VMA mapping its file (rmap_walk_file). */
+	list_for_each_entry(vma, &page->mapping->i_mmap, shared)
+		if (!rmap_one(m, page, vma, fn, arg))
+			return;
 }

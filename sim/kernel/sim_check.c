@@ -11,10 +11,14 @@
  *    at least that (for anon pages: exactly that);
  *  - each mm's RSS counters equal what its PTEs map;
  *  - the free list holds exactly the free frames; counters agree with the
- *    frames (nr_free_pages, nr_anon_pages, the LRU sizes).
+ *    frames (nr_free_pages, nr_anon_pages, nr_mapped, the LRU sizes);
+ *  - a page-cache page is referenced once by its cache and once per PTE;
+ *    nr_file_pages and nr_shmem agree with the inodes' page caches, and a
+ *    tmpfs inode owns what it allocated (alloced == nrpages + swapped).
  */
 #include "sim_check.h"
 
+#include "fs.h"
 #include "internal.h"
 
 #include <stdarg.h>
@@ -152,7 +156,7 @@ static void check_mm(struct checker *c, struct mm_struct *mm)
 static void check_frames(struct checker *c)
 {
 	struct sim_machine *m = c->m;
-	unsigned long nr_free = 0, nr_anon = 0, on_lru[NR_LRU_LISTS] = { 0 };
+	unsigned long nr_free = 0, nr_anon = 0, nr_file_mapped = 0, on_lru[NR_LRU_LISTS] = { 0 };
 	struct page *page;
 
 	list_for_each_entry(page, &m->free_list, lru) {
@@ -182,7 +186,17 @@ static void check_frames(struct checker *c)
 			     c->mapcount[pfn]);
 		if (PageAnon(page) && page_mapped(page))
 			nr_anon++;
+		if (!PageAnon(page) && page->mapping) {
+			if (page->_refcount != c->mapcount[pfn] + 1)
+				fail(c, "page-cache pfn %#lx: refcount %d with %d mappings", pfn,
+				     page->_refcount, c->mapcount[pfn]);
+			if (page_mapped(page))
+				nr_file_mapped++;
+		}
 	}
+	if ((long)nr_file_mapped != m->vm_stat[NR_FILE_MAPPED])
+		fail(c, "%lu mapped page-cache pages but nr_mapped is %ld", nr_file_mapped,
+		     m->vm_stat[NR_FILE_MAPPED]);
 	if (nr_free != m->nr_free || (long)nr_free != m->vm_stat[NR_FREE_PAGES])
 		fail(c, "free list has %lu frames, nr_free %lu, nr_free_pages %ld", nr_free,
 		     m->nr_free, m->vm_stat[NR_FREE_PAGES]);
@@ -196,6 +210,53 @@ static void check_frames(struct checker *c)
 		     m->vm_stat[NR_INACTIVE_ANON], m->vm_stat[NR_ACTIVE_ANON]);
 }
 
+static void check_inodes(struct checker *c)
+{
+	struct sim_machine *m = c->m;
+	long nr_file = 0, nr_shmem = 0;
+	struct inode *inode;
+
+	list_for_each_entry(inode, &m->inodes, i_sb_list) {
+		struct address_space *mapping = inode->i_mapping;
+		struct radix_tree_iter iter;
+		unsigned long pages = 0, exceptional = 0;
+		const char *broken;
+		unsigned long index;
+		void **slot;
+
+		broken = radix_tree_check(&mapping->i_pages, &index);
+		if (broken)
+			fail(c, "inode %lu: page cache tree: %s (index %#lx)", inode->i_ino, broken,
+			     index);
+		radix_tree_for_each_slot(slot, &mapping->i_pages, &iter, 0) {
+			struct page *page = *slot;
+
+			if (radix_tree_exceptional_entry(page)) {
+				exceptional++;
+				continue;
+			}
+			pages++;
+			if (page->mapping != mapping || page->index != iter.index)
+				fail(c, "inode %lu index %#lx: the page says mapping/index %#lx",
+				     inode->i_ino, iter.index, page->index);
+		}
+		if (pages != mapping->nrpages || exceptional != mapping->nrexceptional)
+			fail(c, "inode %lu: %lu pages and %lu exceptional entries, counted %lu/%lu",
+			     inode->i_ino, pages, exceptional, mapping->nrpages,
+			     mapping->nrexceptional);
+		nr_file += (long)pages;
+		if (inode->kind == SIM_INODE_SHMEM) {
+			nr_shmem += (long)pages;
+			if (inode->alloced != mapping->nrpages + inode->swapped)
+				fail(c, "tmpfs inode %lu: alloced %lu != nrpages %lu + swapped %lu",
+				     inode->i_ino, inode->alloced, mapping->nrpages, inode->swapped);
+		}
+	}
+	if (nr_file != m->vm_stat[NR_FILE_PAGES] || nr_shmem != m->vm_stat[NR_SHMEM])
+		fail(c, "page caches hold %ld pages (%ld tmpfs), nr_file_pages %ld, nr_shmem %ld",
+		     nr_file, nr_shmem, m->vm_stat[NR_FILE_PAGES], m->vm_stat[NR_SHMEM]);
+}
+
 bool sim_check_machine(struct sim_machine *m, char *why, size_t len)
 {
 	struct checker c = { .m = m, .why = why, .len = len, .ok = true };
@@ -206,6 +267,7 @@ bool sim_check_machine(struct sim_machine *m, char *why, size_t len)
 		if (t->mm)
 			check_mm(&c, t->mm);
 	check_frames(&c);
+	check_inodes(&c);
 	sim_kfree(SIM_ALLOC_OTHER, c.mapcount);
 	return c.ok;
 }

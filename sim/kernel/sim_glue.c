@@ -26,6 +26,8 @@ static const char *const kind_names[SIM_NR_ALLOC_KINDS] = {
 	[SIM_ALLOC_TASK] = "task_struct",
 	[SIM_ALLOC_RADIX_NODE] = "radix_tree_node",
 	[SIM_ALLOC_INODE] = "inode",
+	[SIM_ALLOC_FILE] = "file",
+	[SIM_ALLOC_SHM] = "shmid_kernel",
 	[SIM_ALLOC_OTHER] = "other",
 };
 

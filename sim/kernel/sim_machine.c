@@ -6,6 +6,7 @@
  * Linux). pfn 0 is the shared zero page (mm/memory.c's zero_pfn), reserved
  * and never freed; pfns 1..ram_pages are the RAM, all free at start.
  */
+#include "fs.h"
 #include "internal.h"
 
 #include <stdio.h>
@@ -31,6 +32,8 @@ struct sim_machine *sim_machine_create(const struct sim_config *cfg)
 	m->mem_map = sim_kzalloc(SIM_ALLOC_OTHER, m->nr_frames * sizeof(struct page));
 	INIT_LIST_HEAD(&m->free_list);
 	INIT_LIST_HEAD(&m->tasks);
+	INIT_LIST_HEAD(&m->inodes);
+	INIT_LIST_HEAD(&m->shm_segments);
 	for (int i = 0; i < NR_LRU_LISTS; i++)
 		INIT_LIST_HEAD(&m->lru[i]);
 	m->next_pid = 1;
@@ -53,7 +56,10 @@ struct sim_machine *sim_machine_create(const struct sim_config *cfg)
 	return m;
 }
 
-/* Tear down every task still alive, then the machine. */
+/*
+ * Tear down every task still alive, the SysV segments, every inode (the
+ * driver closed its files first), then the machine.
+ */
 void sim_machine_destroy(struct sim_machine *m)
 {
 	struct task_struct *t, *tmp;
@@ -66,6 +72,8 @@ void sim_machine_destroy(struct sim_machine *m)
 		list_del(&t->tasks);
 		sim_kfree(SIM_ALLOC_TASK, t);
 	}
+	sim_shm_destroy_all(m);
+	sim_evict_all_inodes(m);
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)
 		BUG_ON(m->mem_map[pfn].sim_data && pfn != ZERO_PFN);
 	sim_kfree(SIM_ALLOC_OTHER, m->mem_map);

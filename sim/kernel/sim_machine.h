@@ -55,6 +55,10 @@ struct sim_machine {
 	struct list_head lru[NR_LRU_LISTS];
 	struct list_head tasks;	    /* every task ever created, by creation */
 	int next_pid;
+	struct list_head inodes;    /* every live inode, by creation (struct inode.i_sb_list) */
+	unsigned long next_ino;
+	struct list_head shm_segments; /* SysV segments (struct shmid_kernel), by id */
+	int next_shmid;
 	unsigned int next_anon_vma_id;
 	long vm_stat[NR_VM_ITEMS];
 	struct sim_tracer tracer;
@@ -139,6 +143,37 @@ int sim_madvise(struct task_struct *t, unsigned long addr, unsigned long len, in
  * the access. Returns 0, or the signal the access raised (SIGSEGV, SIGBUS).
  */
 int sim_access(struct task_struct *t, unsigned long addr, bool write, u64 *value);
+
+/*
+ * Files and shared-memory objects. A struct file is an open file the driver
+ * holds (like an fd); sim_file_close() drops it. Objects live on while
+ * mapped. Results are 0 or a negative errno.
+ */
+struct file;
+int sim_file_create(struct sim_machine *m, const char *name, u64 size, bool cached,
+		    struct file **filep);
+int sim_shm_open(struct sim_machine *m, const char *name, u64 size, struct file **filep);
+int sim_shm_unlink(struct sim_machine *m, const char *name);
+int sim_memfd_create(struct sim_machine *m, const char *name, struct file **filep);
+void sim_file_close(struct file *file);
+int sim_ftruncate(struct file *file, u64 size);
+int sim_pwrite(struct file *file, u64 pos, u64 value);
+int sim_pread(struct file *file, u64 pos, u64 *value, bool *eof);
+int vfs_fsync_range(struct file *file, u64 start, u64 end);
+int sim_fadvise(struct file *file, u64 offset, u64 len, int advice);
+int sim_msync(struct task_struct *t, unsigned long addr, unsigned long len, int flags);
+int sim_shmget(struct sim_machine *m, u32 key, u64 size, int *shmid);
+int sim_shmat(struct task_struct *t, int shmid, unsigned long addr, bool readonly,
+	      unsigned long *result);
+int sim_shmdt(struct task_struct *t, unsigned long addr);
+int sim_shmctl_rmid(struct sim_machine *m, int shmid);
+int sim_shm_info(struct sim_machine *m, int shmid, unsigned long *nattch, bool *dest);
+struct inode *sim_file_inode(struct file *file);
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+#define POSIX_FADV_WILLNEED 3
+#define POSIX_FADV_DONTNEED 4
 
 /* Lookups for drivers and views. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);

@@ -7,6 +7,11 @@
  * as the words written to it, sorted by offset; a frame nobody wrote reads as
  * zeroes and costs nothing (page->sim_data is NULL). This is what lets a
  * million-frame machine fit in the metadata budget.
+ *
+ * A page read from a regular file starts with the file's defined content:
+ * the word at file offset o holds o (up to the end of the file, zeroes
+ * after). That is a "pattern" (base, len): a word not written explicitly at
+ * page offset x < len reads base + x.
  */
 #include "internal.h"
 
@@ -19,6 +24,8 @@ struct sim_word {
 
 struct sim_page_data {
 	u32 nr, cap;
+	u64 base;     /* pattern: file offset of the page's first byte */
+	u32 base_len; /* pattern: bytes of the page it covers (0: none) */
 	struct sim_word words[];
 };
 
@@ -46,7 +53,9 @@ u64 sim_page_read_word(const struct page *page, unsigned offset)
 	if (!d)
 		return 0;
 	i = find_word(d, offset);
-	return i < d->nr && d->words[i].offset == offset ? d->words[i].value : 0;
+	if (i < d->nr && d->words[i].offset == offset)
+		return d->words[i].value;
+	return offset < d->base_len ? d->base + offset : 0;
 }
 
 static struct sim_page_data *grow(struct sim_page_data *d)
@@ -58,6 +67,8 @@ static struct sim_page_data *grow(struct sim_page_data *d)
 	if (d) {
 		memcpy(n->words, d->words, d->nr * sizeof(struct sim_word));
 		n->nr = d->nr;
+		n->base = d->base;
+		n->base_len = d->base_len;
 		sim_kfree(SIM_ALLOC_PAGE_DATA, d);
 	}
 	n->cap = cap;
@@ -89,14 +100,61 @@ void clear_highpage(struct page *page)
 	page->sim_data = NULL;
 }
 
+static struct sim_page_data *data_dup(const struct sim_page_data *d)
+{
+	struct sim_page_data *n;
+
+	if (!d)
+		return NULL;
+	n = sim_kzalloc(SIM_ALLOC_PAGE_DATA, sizeof(*d) + d->cap * sizeof(struct sim_word));
+	memcpy(n, d, sizeof(*d) + d->nr * sizeof(struct sim_word));
+	return n;
+}
+
 /* Copy the contents of @from into @to, as a COW does (include/linux/highmem.h). */
 void copy_user_highpage(struct page *to, const struct page *from)
 {
-	const struct sim_page_data *d = from->sim_data;
-
 	clear_highpage(to);
+	to->sim_data = data_dup(from->sim_data);
+}
+
+/* The page holds the file's defined content from file offset @base, @len bytes of it. */
+void sim_page_set_pattern(struct page *page, u64 base, unsigned len)
+{
+	clear_highpage(page);
+	if (!len)
+		return;
+	page->sim_data = grow(NULL);
+	page->sim_data->base = base;
+	page->sim_data->base_len = len;
+}
+
+/* Bytes from @offset to the end of the page read as zero (ext4 at EOF, truncate). */
+void sim_page_zero_from(struct page *page, unsigned offset)
+{
+	struct sim_page_data *d = page->sim_data;
+
 	if (!d)
 		return;
-	to->sim_data = sim_kzalloc(SIM_ALLOC_PAGE_DATA, sizeof(*d) + d->cap * sizeof(struct sim_word));
-	memcpy(to->sim_data, d, sizeof(*d) + d->nr * sizeof(struct sim_word));
+	d->nr = find_word(d, offset);
+	if (d->base_len > offset)
+		d->base_len = offset;
+}
+
+/* A copy of the page's contents, for the disk (never NULL: zeroes are a copy too). */
+struct sim_page_data *sim_page_data_save(const struct page *page)
+{
+	return page->sim_data ? data_dup(page->sim_data) : grow(NULL);
+}
+
+/* The page's contents become @d (a copy of it). */
+void sim_page_data_load(struct page *page, const struct sim_page_data *d)
+{
+	clear_highpage(page);
+	page->sim_data = data_dup(d);
+}
+
+void sim_page_data_free(struct sim_page_data *d)
+{
+	sim_kfree(SIM_ALLOC_PAGE_DATA, d);
 }

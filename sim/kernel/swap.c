@@ -62,3 +62,9 @@ void lru_cache_add_active_or_unevictable(struct sim_machine *m, struct page *pag
 		SetPageActive(page);
 	add_page_to_lru_list(m, page);
 }
+
+/* A page-cache page joins the inactive list of its kind (lru_cache_add). */
+void lru_cache_add(struct sim_machine *m, struct page *page)
+{
+	add_page_to_lru_list(m, page);
+}

@@ -16,6 +16,7 @@
  */
 #include "task_mmu.h"
 
+#include "fs.h"
 #include "internal.h"
 
 #include <stdio.h>
@@ -56,8 +57,17 @@ int mincore_page(struct mm_struct *mm, unsigned long addr)
 	ptep = sim_lookup_pte(mm, addr);
 	if (ptep && pte_present(*ptep))
 		return 1;
-	/* pte_none: anonymous memory is not resident (the page cache arrives later). */
-	return 0;
+	if (ptep && !pte_none(*ptep))
+		return 0; /* a swap entry: resident if in the swap cache (arrives with swap) */
+	if (!vma->vm_file)
+		return 0; /* anonymous memory with no PTE is not resident */
+	/* A file page with no PTE: is it in the page cache (and up to date)? */
+	{
+		struct page *page = radix_tree_lookup(&vma->vm_file->f_mapping->i_pages,
+						      linear_page_index(vma, addr));
+
+		return page && !radix_tree_exceptional_entry(page) && PageUptodate(page);
+	}
 }
 
 static void smaps_page_accumulate(struct mem_size_stats *mss, struct page *page,

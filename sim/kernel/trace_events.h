@@ -33,6 +33,43 @@
 	F(wp_page_copy)                                                                            \
 	F(wp_page_reuse)                                                                           \
 	F(do_swap_page)                                                                            \
+	F(do_fault_around)                                                                         \
+	F(__do_fault)                                                                              \
+	F(finish_fault)                                                                            \
+	F(wp_page_shared)                                                                          \
+	F(do_page_mkwrite)                                                                         \
+	F(filemap_fault)                                                                           \
+	F(filemap_map_pages)                                                                       \
+	F(filemap_page_mkwrite)                                                                    \
+	F(__do_page_cache_readahead)                                                               \
+	F(add_to_page_cache_lru)                                                                   \
+	F(delete_from_page_cache)                                                                  \
+	F(filemap_write_and_wait_range)                                                            \
+	F(ext4_readpage)                                                                           \
+	F(ext4_writepage)                                                                          \
+	F(generic_perform_write)                                                                   \
+	F(generic_file_read_iter)                                                                  \
+	F(invalidate_mapping_pages)                                                                \
+	F(truncate_inode_pages_range)                                                              \
+	F(unmap_mapping_range)                                                                     \
+	F(shmem_fault)                                                                             \
+	F(shmem_getpage_gfp)                                                                       \
+	F(shmem_add_to_page_cache)                                                                 \
+	F(shmem_file_setup)                                                                        \
+	F(shmem_zero_setup)                                                                        \
+	F(shmem_undo_range)                                                                        \
+	F(shmem_fallocate)                                                                         \
+	F(shmem_setattr)                                                                           \
+	F(newseg)                                                                                  \
+	F(do_shmat)                                                                                \
+	F(ksys_shmdt)                                                                              \
+	F(do_shm_rmid)                                                                             \
+	F(shm_destroy)                                                                             \
+	F(memfd_create)                                                                            \
+	F(sys_msync)                                                                               \
+	F(vfs_fsync_range)                                                                         \
+	F(generic_fadvise)                                                                         \
+	F(page_add_file_rmap)                                                                      \
 	F(__pte_alloc)                                                                             \
 	F(__pmd_alloc)                                                                             \
 	F(__pud_alloc)                                                                             \
@@ -100,6 +137,8 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
  *	signal		mm addr arg=signal number
  *	access		mm addr arg=1 for a write, new=value read or written
  *	note		text			a remark of the model's ("reuse: last mapper")
+ *	cache		pfn addr=index arg=inode text	a page-cache slot changed
+ *	inode		arg=inode text		an inode was created or freed
  */
 #define SIM_TRACE_EVENTS(E)                                                                        \
 	E(fn_enter)                                                                                \
@@ -119,7 +158,9 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
 	E(fault_done)                                                                              \
 	E(signal)                                                                                  \
 	E(access)                                                                                  \
-	E(note)
+	E(note)                                                                                    \
+	E(cache)                                                                                   \
+	E(inode)
 
 enum sim_event_type {
 #define SIM_EV_ENUM(name) SIM_EV_##name,

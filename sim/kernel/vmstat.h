@@ -22,6 +22,12 @@
 	X(NR_FILE_MAPPED, "nr_mapped")                                                             \
 	X(NR_FILE_PAGES, "nr_file_pages")                                                          \
 	X(NR_SHMEM, "nr_shmem")                                                                    \
+	X(NR_FILE_DIRTY, "nr_dirty")                                                               \
+	X(NR_WRITEBACK, "nr_writeback")                                                            \
+	X(NR_DIRTIED, "nr_dirtied")                                                                \
+	X(NR_WRITTEN, "nr_written")                                                                \
+	X(PGPGIN, "pgpgin")                                                                        \
+	X(PGPGOUT, "pgpgout")                                                                      \
 	X(PGFAULT, "pgfault")                                                                      \
 	X(PGMAJFAULT, "pgmajfault")                                                                \
 	X(PGREUSE, "pgreuse")

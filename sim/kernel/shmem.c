@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shmem.c - tmpfs: files that live in the page cache and, under pressure,
+ * on swap. Models mm/shmem.c (Linux v4.19).
+ *
+ * One implementation serves every flavour of shared memory: a SysV segment
+ * (ipc/shm.c calls shmem_kernel_file_setup, "SYSV%08x"), a POSIX object
+ * (shm_open creates a file on the /dev/shm tmpfs), a memfd ("memfd:NAME")
+ * and MAP_SHARED|MAP_ANONYMOUS memory (shmem_zero_setup, "dev/zero").
+ *
+ * The page cache is the only home of a shmem page: a fault on a hole
+ * allocates a real page (never the zero page) and adds it to the cache;
+ * a shared mapping maps it writable and clean, since tmpfs wants no write
+ * notification. Each inode counts the pages it owns:
+ * alloced == nrpages + swapped (shmem_recalc_inode's invariant).
+ *
+ * Not modelled yet: swap (shmem_writepage, shmem_swapin: a slot holding a
+ * swap entry arrives with swap), huge pages, seals, xattrs, quotas, the
+ * block limit of the mount.
+ */
+#include "fs.h"
+#include "internal.h"
+
+#include <stdio.h>
+
+const struct address_space_operations shmem_aops = {
+	.name = "shmem_aops",
+};
+
+/* Like add_to_page_cache_lru: the new page joins the file (and the anon LRU). */
+static void shmem_add_to_page_cache(struct page *page, struct address_space *mapping,
+				    pgoff_t index)
+{
+	TRACE_FUNC(TR(mapping->host->sim), shmem_add_to_page_cache);
+
+	BUG_ON(add_to_page_cache_lru(page, mapping, index));
+}
+
+/*
+ * shmem_getpage - the page at @index of a tmpfs file, with a reference
+ * (shmem_getpage_gfp). A hole gets a new zeroed page added to the cache,
+ * except with SGP_READ, which returns NULL: the hole reads as zeroes.
+ * Returns -EINVAL past the end of the file (a fault raises SIGBUS), or
+ * -ENOMEM when RAM is exhausted.
+ */
+int shmem_getpage(struct inode *inode, pgoff_t index, struct page **pagep, enum sgp_type sgp)
+{
+	struct sim_machine *m = inode->sim;
+	TRACE_FUNC(TR(m), shmem_getpage_gfp);
+	struct address_space *mapping = inode->i_mapping;
+	struct page *page;
+
+	*pagep = NULL;
+	if (sgp != SGP_WRITE && index >= i_size_pages(inode))
+		return -EINVAL;
+	page = find_get_entry(mapping, index);
+	BUG_ON(page && radix_tree_exceptional_entry(page)); /* swap entries arrive with swap */
+	if (page) {
+		*pagep = page;
+		return 0;
+	}
+	if (sgp == SGP_READ)
+		return 0;
+	sim_note(m, "a hole in the tmpfs file: allocate a page (never the zero page)");
+	page = sim_alloc_page(m);
+	if (!page)
+		return -ENOMEM;
+	SetPageSwapBacked(page);
+	SetPageUptodate(page);
+	shmem_add_to_page_cache(page, mapping, index);
+	inode->alloced++;
+	*pagep = page;
+	return 0;
+}
+
+vm_fault_t shmem_fault(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	TRACE_FUNC(TR(inode->sim), shmem_fault);
+	int err = shmem_getpage(inode, vmf->pgoff, &vmf->page, SGP_CACHE);
+
+	if (err == -EINVAL)
+		return VM_FAULT_SIGBUS;
+	if (err)
+		return VM_FAULT_OOM;
+	return VM_FAULT_LOCKED;
+}
+
+/* shmem_vm_ops (and shmem_anon_vm_ops, the same here): fault-around included. */
+const struct vm_operations_struct shmem_vm_ops = {
+	.name = "shmem_vm_ops",
+	.fault = shmem_fault,
+	.map_pages = filemap_map_pages,
+};
+
+/*
+ * shmem_file_setup - an unlinked tmpfs file on the internal mount (SysV
+ * segments, memfd, shared anonymous memory): it lives while referenced.
+ */
+struct file *shmem_file_setup(struct sim_machine *m, const char *name, u64 size)
+{
+	TRACE_FUNC(TR(m), shmem_file_setup);
+	struct inode *inode = sim_new_inode(m, SIM_INODE_SHMEM, name, size);
+
+	return sim_alloc_file(inode, &shmem_vm_ops);
+}
+
+/* A named tmpfs file (shm_open's O_CREAT on /dev/shm): it lives until unlinked. */
+struct file *shmem_create(struct sim_machine *m, const char *path, u64 size)
+{
+	struct file *file = shmem_file_setup(m, path, size);
+
+	file_inode(file)->i_nlink = 1;
+	return file;
+}
+
+/*
+ * shmem_zero_setup - MAP_SHARED|MAP_ANONYMOUS: back the VMA with a fresh
+ * tmpfs file of its size ("/dev/zero (deleted)" in maps); fork shares it.
+ */
+int shmem_zero_setup(struct vm_area_struct *vma)
+{
+	struct sim_machine *m = vma_sim(vma);
+	TRACE_FUNC(TR(m), shmem_zero_setup);
+
+	vma->vm_file = shmem_file_setup(m, "/dev/zero", vma->vm_end - vma->vm_start);
+	vma->vm_ops = &shmem_vm_ops;
+	return 0;
+}
+
+/*
+ * shmem_truncate_range - free the pages (and, later, swap) of the bytes
+ * [lstart, lend] (shmem_undo_range), zeroing a partial first page, and
+ * give the pages back from the inode's count.
+ */
+void shmem_truncate_range(struct inode *inode, u64 lstart, u64 lend)
+{
+	TRACE_FUNC(TR(inode->sim), shmem_undo_range);
+	unsigned long before = inode->i_data.nrpages;
+
+	truncate_inode_pages_range(inode->i_mapping, lstart, lend);
+	inode->alloced -= before - inode->i_data.nrpages;
+}
+
+/*
+ * shmem_setattr - ftruncate. Shrinking unmaps the pages past the new end in
+ * every process (private COW copies too) and frees them; growing only moves
+ * the end: a partial last page keeps what was stored past the old end (tmpfs
+ * never zeroes it, unlike ext4's writeback).
+ */
+int shmem_setattr(struct inode *inode, u64 newsize)
+{
+	TRACE_FUNC(TR(inode->sim), shmem_setattr);
+	u64 oldsize = inode->i_size;
+
+	inode->i_size = newsize;
+	if (newsize < oldsize) {
+		pgoff_t holebegin = (pgoff_t)((newsize + PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+		unmap_mapping_range(inode->i_mapping, holebegin, (pgoff_t)-1, true);
+		shmem_truncate_range(inode, newsize, (u64)-1);
+	}
+	return 0;
+}
+
+/* fallocate(PUNCH_HOLE), which MADV_REMOVE calls: the range becomes a hole. */
+int shmem_fallocate_punch_hole(struct inode *inode, u64 offset, u64 len)
+{
+	TRACE_FUNC(TR(inode->sim), shmem_fallocate);
+	pgoff_t first = (pgoff_t)(offset >> PAGE_SHIFT);
+	pgoff_t last = (pgoff_t)((offset + len) >> PAGE_SHIFT) - 1;
+
+	if (len < PAGE_SIZE)
+		return 0;
+	unmap_mapping_range(inode->i_mapping, first, last, false);
+	shmem_truncate_range(inode, (u64)first << PAGE_SHIFT, ((u64)(last + 1) << PAGE_SHIFT) - 1);
+	return 0;
+}
