@@ -136,7 +136,7 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 	static const char text[] = "process A\n"
 				   "A: m = mmap 4p anon private\n"
 				   "A: write m[0]\n"
-				   "file data size=4p\n";
+				   "reclaim 4\n";
 	g_autoptr(GError) err = NULL;
 	struct scn_file *f = scn_parse_string("later.scn", text, sizeof(text) - 1, &err);
 	char *buf = NULL;
@@ -147,7 +147,7 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 	cr_assert(f);
 	cr_assert_eq(scn_run(f, &opt, &err), SCN_REFUSED);
 	fclose(out);
-	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: files and the page cache"),
+	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: reclaim and swap"),
 		  "%s", err->message);
 	cr_assert_eq(len, 0, "something ran: %s", buf);
 	free(buf);

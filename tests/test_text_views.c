@@ -424,6 +424,8 @@ Test(text_views, meminfo_shows_ram_free_and_anon_pages_in_kernel_order)
 			       "Unevictable:           0 kB\n"
 			       "SwapTotal:          1024 kB\n"
 			       "SwapFree:           1024 kB\n"
+			       "Dirty:                 0 kB\n"
+			       "Writeback:             0 kB\n"
 			       "AnonPages:             8 kB\n"
 			       "Mapped:                0 kB\n"
 			       "Shmem:                 0 kB\n"

@@ -18,15 +18,14 @@
  * Every view only reads the model. Table addresses are host pointers and are
  * never printed; frames are named by pfn and anon_vmas by their sim_id.
  *
- * Not shown yet: file mappings' device, inode and path in maps and smaps
- * (struct file arrives with the page cache; until then a file VMA shows its
- * offset with 00:00 0 and no name), [heap]/[stack] names (no brk or stack),
+ * Not shown: [heap]/[stack] names (no brk or stack),
  * the smaps fields the model does not compute (AnonHugePages, KSM,
  * THPeligible, ...; see task_mmu.h) and the meminfo fields listed in
  * meminfo.c.
  */
 #include "text_views.h"
 
+#include "fs.h"
 #include "internal.h"
 #include "meminfo.h"
 #include "task_mmu.h"
@@ -56,14 +55,21 @@ static void append_vma_perms(GString *out, const struct vm_area_struct *vma)
 static void append_maps_line(GString *out, const struct vm_area_struct *vma)
 {
 	unsigned long long pgoff = 0;
-	/* A file's device, inode and path arrive with struct file (the page cache). */
 	unsigned int dev_major = 0, dev_minor = 0;
 	unsigned long ino = 0;
-	const char *name = NULL;
+	g_autofree char *name = NULL;
 	gsize line = out->len;
 
-	if (vma->vm_file)
+	if (vma->vm_file) {
+		const struct inode *inode = vma->vm_file->f_inode;
+
 		pgoff = (unsigned long long)vma->vm_pgoff << PAGE_SHIFT;
+		/* ext4 on /dev/vda (254:0); tmpfs on the internal shm mount (0:1) */
+		dev_major = inode->kind == SIM_INODE_EXT4 ? 254 : 0;
+		dev_minor = inode->kind == SIM_INODE_EXT4 ? 0 : 1;
+		ino = inode->i_ino;
+		name = g_strdup_printf("%s%s", inode->path, inode->i_nlink ? "" : " (deleted)");
+	}
 	g_string_append_printf(out, "%08lx-%08lx ", vma->vm_start, vma->vm_end);
 	append_vma_perms(out, vma);
 	g_string_append_printf(out, " %08llx %02x:%02x %lu ", pgoff, dev_major, dev_minor, ino);
@@ -328,7 +334,7 @@ static void frame_mapping(const struct page *page, unsigned long pfn, char *buf,
 	else if (PageAnon(page))
 		g_snprintf(buf, len, "anon_vma %u", page_anon_vma(page)->sim_id);
 	else if (page->mapping)
-		g_snprintf(buf, len, "page cache");
+		g_snprintf(buf, len, "inode %lu", page->mapping->host->i_ino);
 	else
 		g_snprintf(buf, len, "-");
 }
@@ -433,4 +439,93 @@ void viz_text_vmstat(GString *out, struct sim_machine *m)
 	for (int i = 0; i < NR_VM_ITEMS; i++)
 		g_string_append_printf(out, "%s %ld\n", vmstat_text[i],
 				       global_node_page_state(m, (enum vm_item)i));
+}
+
+/* ---- show cache: the page-cache tree of one inode ------------------------ */
+
+struct cache_walk {
+	GString *out;
+	bool xarray;
+	const struct inode *inode;
+};
+
+/*
+ * One slot: a page by its pfn (its pointer would change from run to run);
+ * an exceptional entry by its raw value and meaning, in the radix tree's
+ * encoding (bit 1) or the XArray's (bit 0).
+ */
+static void append_slot(GString *out, struct sim_machine *m, const void *entry, bool xarray,
+			bool page_is_shmem_slot)
+{
+	const struct page *page = entry;
+
+	if (!radix_tree_exceptional_entry(entry)) {
+		g_string_append_printf(out, "page pfn %#lx ", page_to_pfn(m, page));
+		append_page_flags(out, page);
+		return;
+	}
+	g_string_append_printf(out, "%#018lx  ",
+			       (unsigned long)(xarray ? radix_entry_to_xa_entry(entry) : entry));
+	g_string_append(out, xarray ? "value entry, " : "exceptional entry, ");
+	if (page_is_shmem_slot) {
+		swp_entry_t swp = radix_to_swp_entry(entry);
+
+		g_string_append_printf(out, "swap entry: type %u offset %#lx", (unsigned)swp_type(swp),
+				       swp_offset(swp));
+	} else {
+		g_string_append(out, "shadow of an evicted page");
+	}
+}
+
+static int visit_cache_node(const struct radix_tree_node *node, unsigned long first_index,
+			    unsigned int depth, void *data)
+{
+	struct cache_walk *w = data;
+	unsigned int nslots = 1u << node->root->map_shift;
+	unsigned long span = 1UL << node->shift;
+
+	g_string_append_printf(w->out, "%*snode at depth %u: indexes %#lx-%#lx, shift %u, count %u, "
+			       "exceptional %u\n", 2 + 2 * (int)depth, "", depth, first_index,
+			       first_index + span * nslots - 1, node->shift, node->count,
+			       node->exceptional);
+	if (node->shift)
+		return 0; /* an interior node's slots are the nodes below it */
+	for (unsigned int i = 0; i < nslots; i++) {
+		if (!node->slots[i])
+			continue;
+		g_string_append_printf(w->out, "%*s[%2u] index %#lx: ", 4 + 2 * (int)depth, "", i,
+				       first_index + i);
+		append_slot(w->out, w->inode->sim, node->slots[i], w->xarray,
+			    w->inode->kind == SIM_INODE_SHMEM);
+		g_string_append_c(w->out, '\n');
+	}
+	return 0;
+}
+
+void viz_text_cache(GString *out, const struct inode *inode, bool xarray)
+{
+	const struct address_space *mapping = &inode->i_data;
+	struct cache_walk w = { out, xarray, inode };
+
+	g_string_append_printf(out, "page cache of %s%s (inode %lu, %s): i_size %llu, %lu pages, "
+			       "%lu exceptional\n", inode->path, inode->i_nlink ? "" : " (deleted)",
+			       inode->i_ino, inode->kind == SIM_INODE_SHMEM ? "tmpfs" : "ext4",
+			       (unsigned long long)inode->i_size, mapping->nrpages,
+			       mapping->nrexceptional);
+	g_string_append_printf(out, "  %s, height %u, %u slots per node\n",
+			       xarray ? "XArray encoding (Linux >= 4.20)"
+				      : "radix tree encoding (Linux <= 4.19)",
+			       radix_tree_height(&mapping->i_pages), 1u << mapping->i_pages.map_shift);
+	if (!mapping->i_pages.rnode) {
+		g_string_append(out, "  (empty)\n");
+		return;
+	}
+	if (!radix_tree_is_internal_node(mapping->i_pages.rnode)) {
+		g_string_append(out, "  root slot, index 0: ");
+		append_slot(out, inode->sim, mapping->i_pages.rnode, xarray,
+			    inode->kind == SIM_INODE_SHMEM);
+		g_string_append_c(out, '\n');
+		return;
+	}
+	radix_tree_walk_nodes(&mapping->i_pages, visit_cache_node, &w);
 }

@@ -29,4 +29,8 @@ void viz_text_meminfo(GString *out, struct sim_machine *m);
 /* /proc/vmstat, with every counter of vmstat.h. */
 void viz_text_vmstat(GString *out, struct sim_machine *m);
 
+struct inode;
+/* The page-cache tree of @inode: nodes, slots, raw exceptional values; @xarray: >=4.20 encoding. */
+void viz_text_cache(GString *out, const struct inode *inode, bool xarray);
+
 #endif /* MMSIM_TEXT_VIEWS_H */

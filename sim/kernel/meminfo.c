@@ -55,6 +55,8 @@ enum meminfo_item {
 	MI_UNEVICTABLE,
 	MI_SWAPTOTAL,
 	MI_SWAPFREE,
+	MI_DIRTY,
+	MI_WRITEBACK,
 	MI_ANONPAGES,
 	MI_MAPPED,
 	MI_SHMEM,
@@ -76,6 +78,8 @@ static const char *const meminfo_names[NR_MEMINFO_ITEMS] = {
 	[MI_UNEVICTABLE] = "Unevictable",
 	[MI_SWAPTOTAL] = "SwapTotal",
 	[MI_SWAPFREE] = "SwapFree",
+	[MI_DIRTY] = "Dirty",
+	[MI_WRITEBACK] = "Writeback",
 	[MI_ANONPAGES] = "AnonPages",
 	[MI_MAPPED] = "Mapped",
 	[MI_SHMEM] = "Shmem",
@@ -180,6 +184,8 @@ static void meminfo_pages(struct sim_machine *m, unsigned long *v)
 	v[MI_UNEVICTABLE] = lru_list_pages(&m->lru[LRU_UNEVICTABLE]);
 	v[MI_SWAPTOTAL] = m->cfg.swap_pages;
 	v[MI_SWAPFREE] = m->cfg.swap_pages;
+	v[MI_DIRTY] = node_pages(m, NR_FILE_DIRTY);
+	v[MI_WRITEBACK] = node_pages(m, NR_WRITEBACK);
 	v[MI_ANONPAGES] = node_pages(m, NR_ANON_MAPPED);
 	v[MI_MAPPED] = node_pages(m, NR_FILE_MAPPED);
 	v[MI_SHMEM] = node_pages(m, NR_SHMEM);

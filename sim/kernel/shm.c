@@ -213,3 +213,11 @@ int sim_shm_info(struct sim_machine *m, int id, unsigned long *nattch, bool *des
 	*dest = shp->dest;
 	return 0;
 }
+
+/* The tmpfs inode behind segment @id, or NULL. */
+struct inode *sim_shm_inode(struct sim_machine *m, int id)
+{
+	struct shmid_kernel *shp = shm_lock(m, id);
+
+	return shp ? file_inode(shp->shm_file) : NULL;
+}

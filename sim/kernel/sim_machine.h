@@ -169,6 +169,7 @@ int sim_shmdt(struct task_struct *t, unsigned long addr);
 int sim_shmctl_rmid(struct sim_machine *m, int shmid);
 int sim_shm_info(struct sim_machine *m, int shmid, unsigned long *nattch, bool *dest);
 struct inode *sim_file_inode(struct file *file);
+struct inode *sim_shm_inode(struct sim_machine *m, int shmid);
 #define MS_ASYNC 1
 #define MS_INVALIDATE 2
 #define MS_SYNC 4

@@ -34,7 +34,8 @@ struct scn_backend_ops {
 	int (*process)(struct scn_backend *be, int proc, const char *name);
 	int (*fork)(struct scn_backend *be, int parent, int child, const char *name);
 	int (*exit)(struct scn_backend *be, int proc);
-	int (*mmap)(struct scn_backend *be, int proc, const struct scn_mmap *req,
+	/* @obj: the object of file=OBJ, or -1 for anonymous memory. */
+	int (*mmap)(struct scn_backend *be, int proc, const struct scn_mmap *req, int obj,
 		    uint64_t *addr);
 	int (*munmap)(struct scn_backend *be, int proc, uint64_t addr, uint64_t len);
 	int (*mprotect)(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
@@ -45,6 +46,24 @@ struct scn_backend_ops {
 		       enum scn_madvise advice);
 	int (*access)(struct scn_backend *be, int proc, uint64_t addr, bool write,
 		      uint64_t *value);
+	int (*msync)(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
+		     const struct scn_msync *how);
+
+	/* Objects, numbered by the runner like processes. */
+	int (*file)(struct scn_backend *be, int obj, const char *name, uint64_t size, bool cached);
+	int (*shm_open)(struct scn_backend *be, int obj, const char *name, uint64_t size);
+	int (*shm_unlink)(struct scn_backend *be, const char *name);
+	int (*memfd)(struct scn_backend *be, int obj, const char *name, uint64_t size);
+	int (*shmget)(struct scn_backend *be, int obj, uint64_t key, uint64_t size);
+	int (*shmat)(struct scn_backend *be, int proc, int obj, unsigned prot, uint64_t at,
+		     uint64_t *addr);
+	int (*shmdt)(struct scn_backend *be, int proc, uint64_t addr);
+	int (*shmctl_rmid)(struct scn_backend *be, int obj);
+	int (*ftruncate)(struct scn_backend *be, int obj, uint64_t size);
+	int (*pwrite)(struct scn_backend *be, int obj, uint64_t pos, uint64_t value);
+	int (*pread)(struct scn_backend *be, int obj, uint64_t pos, uint64_t *value, bool *eof);
+	int (*fsync)(struct scn_backend *be, int obj);
+	int (*fadvise)(struct scn_backend *be, int obj, uint64_t pos, uint64_t len, bool willneed);
 
 	void (*observe_page)(struct scn_backend *be, int proc, uint64_t addr,
 			     struct scn_page_obs *obs);
@@ -57,6 +76,8 @@ struct scn_backend_ops {
 			     const char *key, uint64_t *bytes);
 	int (*observe_meminfo)(struct scn_backend *be, const char *key, uint64_t *bytes);
 	int (*observe_vmstat)(struct scn_backend *be, const char *key, int64_t *value);
+	/* What the page-cache slot @index of @obj holds. */
+	enum scn_cache_state (*observe_cache)(struct scn_backend *be, int obj, uint64_t index);
 };
 
 struct scn_backend {
@@ -68,6 +89,8 @@ struct sim_machine;
 struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg);
 struct sim_machine *scn_sim_backend_machine(struct scn_backend *be);
 struct task_struct *scn_sim_backend_task(struct scn_backend *be, int proc);
+/* The inode of object @obj (for `show cache`). */
+struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj);
 
 /* Names the simulator can answer for `expect meminfo` / `expect vmstat` / smaps. */
 bool scn_sim_knows_meminfo(const char *key);

@@ -27,6 +27,11 @@ struct mapping {
 	uint64_t pages;
 };
 
+struct object {
+	int id;
+	uint64_t size; /* bytes, as the scenario last set it */
+};
+
 struct proc {
 	int id;
 	uint64_t base_minor, base_major; /* at the previous `expect faults` */
@@ -40,6 +45,8 @@ struct runner {
 	struct scn_text_tracer *tt;
 	GHashTable *procs;    /* name -> struct proc */
 	GHashTable *maps;     /* name -> struct mapping */
+	GHashTable *objects;  /* name -> struct object */
+	int nobjects;
 	GHashTable *vm_base;  /* vmstat name -> value at start (int64 in a pointer-sized box) */
 	int nprocs;
 	uint64_t write_seq;   /* values of writes without "= V" */
@@ -59,43 +66,16 @@ static void refuse(GError **err, const struct scn_file *f, struct scn_loc loc, c
 static const char *unsupported_kind(const struct scn_stmt *s)
 {
 	switch (s->kind) {
-	case SCN_FILE:
-	case SCN_MSYNC:
-	case SCN_FTRUNCATE:
-	case SCN_PWRITE:
-	case SCN_PREAD:
-	case SCN_FSYNC:
-	case SCN_FADVISE:
-		return "files and the page cache";
-	case SCN_SHMGET:
-	case SCN_SHMAT:
-	case SCN_SHMDT:
-	case SCN_SHMCTL:
-	case SCN_SHM_OPEN:
-	case SCN_SHM_UNLINK:
-	case SCN_MEMFD:
-		return "shared memory (tmpfs/shmem, SysV shm, POSIX shm, memfd)";
 	case SCN_RECLAIM:
 	case SCN_WRITEBACK:
 	case SCN_EXPECT_SWAP:
 		return "reclaim and swap";
-	case SCN_EXPECT_CACHE:
-		return "the page cache";
-	case SCN_MMAP:
-		if (!s->mmap.anon)
-			return "file mappings (the page cache)";
-		if (s->mmap.shared)
-			return "shared anonymous mappings (shmem)";
-		return NULL;
 	case SCN_MADVISE:
 		if (s->madvise == SCN_MADV_DONTNEED || s->madvise == SCN_MADV_POPULATE_READ ||
-		    s->madvise == SCN_MADV_POPULATE_WRITE)
+		    s->madvise == SCN_MADV_POPULATE_WRITE || s->madvise == SCN_MADV_REMOVE)
 			return NULL;
-		return s->madvise == SCN_MADV_REMOVE ? "madvise remove (shmem)"
-						     : "this madvise (it needs reclaim and swap)";
+		return "this madvise (it needs reclaim and swap)";
 	case SCN_SHOW:
-		if (s->view == SCN_VIEW_CACHE)
-			return "show cache (the page cache)";
 		if (s->view == SCN_VIEW_SWAP || s->view == SCN_VIEW_LRU)
 			return "show swap/lru (reclaim and swap)";
 		return NULL;
@@ -109,8 +89,6 @@ static const char *unsupported_config(const struct scn_config *c)
 {
 	if (c->swap_device != SCN_SWAP_DISK)
 		return "config swap_device=zram (swap)";
-	if (c->tree != SCN_TREE_RADIX)
-		return "config tree=xarray (the page cache)";
 	if (c->overcommit != 0 || (c->set & SCN_CFG_OVERCOMMIT_RATIO))
 		return "config overcommit (overcommit accounting)";
 	return NULL;
@@ -155,6 +133,7 @@ static bool is_mapping_ref(const struct scn_stmt *s)
 	case SCN_MUNMAP:
 	case SCN_MPROTECT:
 	case SCN_MADVISE:
+	case SCN_MSYNC:
 	case SCN_READ:
 	case SCN_WRITE:
 	case SCN_EXPECT_PAGE:
@@ -193,6 +172,7 @@ static bool check_ref(const struct scn_file *f, GHashTable *sizes, const struct 
 bool scn_check_supported(const struct scn_file *f, GError **err)
 {
 	GHashTable *sizes = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *segs = g_hash_table_new(g_str_hash, g_str_equal);
 	const char *cfg = unsupported_config(&f->config);
 	bool ok = true;
 
@@ -225,6 +205,14 @@ bool scn_check_supported(const struct scn_file *f, GError **err)
 		if (ok && s->kind == SCN_MMAP && s->outcome.kind == SCN_OUT_OK)
 			g_hash_table_insert(sizes, s->name,
 					    (gpointer)(uintptr_t)(s->mmap.size / SCN_PAGE_SIZE));
+		if (ok && s->kind == SCN_SHMGET && s->outcome.kind == SCN_OUT_OK)
+			g_hash_table_insert(segs, s->name, (gpointer)(uintptr_t)s->size);
+		if (ok && s->kind == SCN_SHMAT && s->outcome.kind == SCN_OUT_OK) {
+			uint64_t bytes = (uintptr_t)g_hash_table_lookup(segs, s->object);
+
+			g_hash_table_insert(sizes, s->name, (gpointer)(uintptr_t)(
+						    (bytes + SCN_PAGE_SIZE - 1) / SCN_PAGE_SIZE));
+		}
 		if (ok && s->kind == SCN_MREMAP && s->outcome.kind == SCN_OUT_OK)
 			g_hash_table_insert(sizes, s->ref.name,
 					    (gpointer)(uintptr_t)(s->size / SCN_PAGE_SIZE));
@@ -234,6 +222,7 @@ bool scn_check_supported(const struct scn_file *f, GError **err)
 			ok = check_ref(f, sizes, &s->ref2, err);
 	}
 	g_hash_table_destroy(sizes);
+	g_hash_table_destroy(segs);
 	return ok;
 }
 
@@ -245,6 +234,24 @@ static struct proc *proc_of(struct runner *r, const char *name)
 
 	BUG_ON(!p); /* the parser checked every name */
 	return p;
+}
+
+static struct object *obj_of(struct runner *r, const char *name)
+{
+	struct object *o = g_hash_table_lookup(r->objects, name);
+
+	BUG_ON(!o);
+	return o;
+}
+
+static struct object *new_object(struct runner *r, const char *name, uint64_t size)
+{
+	struct object *o = g_new0(struct object, 1);
+
+	o->id = r->nobjects++;
+	o->size = size;
+	g_hash_table_replace(r->objects, (gpointer)name, o);
+	return o;
 }
 
 static struct mapping *map_of(struct runner *r, const char *name)
@@ -273,6 +280,32 @@ static void ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *fir
 		*first = *last = ref->offset / SCN_PAGE_SIZE;
 		break;
 	}
+}
+
+/* The pages [*first, *last] a reference names in an object, and its byte positions. */
+static void obj_ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *first,
+			  uint64_t *last)
+{
+	struct object *o = obj_of(r, ref->name);
+
+	switch (ref->kind) {
+	case SCN_REF_ALL:
+		*first = 0;
+		*last = o->size ? (o->size - 1) / SCN_PAGE_SIZE : 0;
+		break;
+	case SCN_REF_PAGES:
+		*first = ref->first;
+		*last = ref->last;
+		break;
+	case SCN_REF_BYTE:
+		*first = *last = ref->offset / SCN_PAGE_SIZE;
+		break;
+	}
+}
+
+static uint64_t obj_ref_pos(const struct scn_ref *ref, uint64_t i)
+{
+	return ref->kind == SCN_REF_BYTE ? ref->offset : i * SCN_PAGE_SIZE;
 }
 
 /* The address of page @i of the reference (a byte reference: its exact address). */
@@ -356,7 +389,8 @@ static bool check_outcome(struct runner *r, const struct scn_stmt *s, int err)
 static void run_mmap(struct runner *r, const struct scn_stmt *s)
 {
 	uint64_t addr = 0;
-	int err = r->be->ops->mmap(r->be, proc_of(r, s->proc)->id, &s->mmap, &addr);
+	int obj = s->mmap.anon ? -1 : obj_of(r, s->mmap.object)->id;
+	int err = r->be->ops->mmap(r->be, proc_of(r, s->proc)->id, &s->mmap, obj, &addr);
 
 	if (!check_outcome(r, s, err))
 		return;
@@ -379,6 +413,8 @@ static void run_range_call(struct runner *r, const struct scn_stmt *s)
 	len = (last - first + 1) * SCN_PAGE_SIZE;
 	if (s->kind == SCN_MUNMAP)
 		err = r->be->ops->munmap(r->be, id, addr, len);
+	else if (s->kind == SCN_MSYNC)
+		err = r->be->ops->msync(r->be, id, addr, len, &s->msync);
 	else if (s->kind == SCN_MPROTECT)
 		err = r->be->ops->mprotect(r->be, id, addr, len, s->prot);
 	else
@@ -655,10 +691,169 @@ static void run_show(struct runner *r, const struct scn_stmt *s)
 	case SCN_VIEW_VMSTAT:
 		viz_text_vmstat(out, m);
 		break;
+	case SCN_VIEW_CACHE:
+		viz_text_cache(out, scn_sim_backend_inode(r->be, obj_of(r, s->object)->id),
+			       r->f->config.tree == SCN_TREE_XARRAY);
+		break;
 	default:
 		BUG(); /* refused before the run */
 	}
 	fputs(out->str, r->out);
+}
+
+/* ---- objects: files and shared memory --------------------------------- */
+
+/* file, shm_open, memfd, shmget: make the object and name it. */
+static void run_object(struct runner *r, const struct scn_stmt *s)
+{
+	struct object *o = new_object(r, s->name, s->size);
+	const struct scn_backend_ops *ops = r->be->ops;
+	int err;
+
+	switch (s->kind) {
+	case SCN_FILE:
+		err = ops->file(r->be, o->id, s->name, s->size, s->cached_all);
+		break;
+	case SCN_SHM_OPEN:
+		err = ops->shm_open(r->be, o->id, s->text, s->size);
+		break;
+	case SCN_MEMFD:
+		err = ops->memfd(r->be, o->id, s->text, s->size);
+		break;
+	default:
+		err = ops->shmget(r->be, o->id, s->key, s->size);
+		break;
+	}
+	if (err == -ENOMEM) {
+		ran_out_of_memory(r, s);
+		return;
+	}
+	if (check_outcome(r, s, err))
+		say(r, "%s: %" PRIu64 " bytes", s->name, s->size);
+	else
+		g_hash_table_remove(r->objects, s->name);
+}
+
+static void run_shmat(struct runner *r, const struct scn_stmt *s)
+{
+	struct object *o = obj_of(r, s->object);
+	uint64_t addr = 0;
+	int err = r->be->ops->shmat(r->be, proc_of(r, s->proc)->id, o->id, s->prot,
+				    s->has_at ? s->at : 0, &addr);
+
+	if (!check_outcome(r, s, err))
+		return;
+	struct mapping *m = g_new0(struct mapping, 1);
+
+	m->start = addr;
+	m->pages = (o->size + SCN_PAGE_SIZE - 1) / SCN_PAGE_SIZE;
+	g_hash_table_replace(r->maps, s->name, m);
+	say(r, "%s = %#" PRIx64 " (%" PRIu64 " pages)", s->name, addr, m->pages);
+}
+
+/* shmdt, shmctl rmid, shm_unlink, ftruncate, fsync: one call, one result. */
+static void run_object_call(struct runner *r, const struct scn_stmt *s)
+{
+	const struct scn_backend_ops *ops = r->be->ops;
+	int err;
+
+	switch (s->kind) {
+	case SCN_SHMDT:
+		err = ops->shmdt(r->be, proc_of(r, s->proc)->id, map_of(r, s->ref.name)->start);
+		break;
+	case SCN_SHMCTL:
+		err = ops->shmctl_rmid(r->be, obj_of(r, s->object)->id);
+		break;
+	case SCN_SHM_UNLINK:
+		err = ops->shm_unlink(r->be, s->text);
+		break;
+	case SCN_FTRUNCATE:
+		err = ops->ftruncate(r->be, obj_of(r, s->object)->id, s->size);
+		if (!err)
+			obj_of(r, s->object)->size = s->size;
+		break;
+	default:
+		err = ops->fsync(r->be, obj_of(r, s->object)->id);
+		break;
+	}
+	if (check_outcome(r, s, err))
+		say(r, "= 0");
+}
+
+static void run_fadvise(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t first, last;
+	int err;
+
+	obj_ref_pages(r, &s->ref, &first, &last);
+	err = r->be->ops->fadvise(r->be, obj_of(r, s->ref.name)->id, first * SCN_PAGE_SIZE,
+				  (last - first + 1) * SCN_PAGE_SIZE, s->fadvise_willneed);
+	if (check_outcome(r, s, err))
+		say(r, "= 0");
+}
+
+/* pwrite and pread: one word per page of the reference, through the page cache. */
+static bool run_file_io(struct runner *r, const struct scn_stmt *s)
+{
+	struct object *o = obj_of(r, s->ref.name);
+	uint64_t first, last;
+
+	obj_ref_pages(r, &s->ref, &first, &last);
+	for (uint64_t i = first; i <= last; i++) {
+		uint64_t pos = obj_ref_pos(&s->ref, i), value;
+		bool eof = false;
+		int err;
+
+		if (s->kind == SCN_PWRITE) {
+			value = s->access.has_value ? s->access.value : ++r->write_seq;
+			err = r->be->ops->pwrite(r->be, o->id, pos, value);
+			if (!err && pos + 8 > o->size)
+				o->size = pos + 8;
+		} else {
+			err = r->be->ops->pread(r->be, o->id, pos, &value, &eof);
+		}
+		scn_text_tracer_flush(r->tt);
+		if (err == -ENOMEM)
+			return ran_out_of_memory(r, s);
+		if (!check_outcome(r, s, err))
+			return true;
+		say(r, "%s %s+%#" PRIx64 " %s %#" PRIx64 "%s", s->kind == SCN_PWRITE ? "pwrite" : "pread",
+		    s->ref.name, pos, s->kind == SCN_PWRITE ? ":=" : "=", value,
+		    eof ? "  (end of file: nothing read)" : "");
+		if (s->kind == SCN_PREAD && s->access.cmp != SCN_CMP_NONE) {
+			if ((value == s->access.value) == (s->access.cmp == SCN_CMP_EQ))
+				pass(r);
+			else
+				fail(r, s, "page %" PRIu64 " read %#" PRIx64 ", expected %s %#" PRIx64,
+				     i, value, s->access.cmp == SCN_CMP_EQ ? "==" : "!=",
+				     s->access.value);
+		}
+	}
+	return true;
+}
+
+static const char *const cache_state_names[] = {
+	[SCN_CACHE_PAGE] = "page", [SCN_CACHE_SWAP] = "swap",
+	[SCN_CACHE_SHADOW] = "shadow", [SCN_CACHE_EMPTY] = "empty",
+};
+
+static void expect_cache(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t first, last;
+	bool ok = true;
+
+	obj_ref_pages(r, &s->ref, &first, &last);
+	for (uint64_t i = first; i <= last; i++) {
+		enum scn_cache_state st = r->be->ops->observe_cache(r->be, obj_of(r, s->ref.name)->id, i);
+
+		if (st == s->cache_state)
+			continue;
+		fail(r, s, "slot %" PRIu64 " holds %s, not %s", i, cache_state_names[st],
+		     cache_state_names[s->cache_state]);
+		ok = false;
+	}
+	if (ok)
+		pass(r);
 }
 
 /* Execute one statement. Returns false when the run must stop (a refusal). */
@@ -691,7 +886,33 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 	case SCN_MUNMAP:
 	case SCN_MPROTECT:
 	case SCN_MADVISE:
+	case SCN_MSYNC:
 		run_range_call(r, s);
+		return true;
+	case SCN_FILE:
+	case SCN_SHM_OPEN:
+	case SCN_MEMFD:
+	case SCN_SHMGET:
+		run_object(r, s);
+		return !r->refusal;
+	case SCN_SHMAT:
+		run_shmat(r, s);
+		return true;
+	case SCN_SHMDT:
+	case SCN_SHMCTL:
+	case SCN_SHM_UNLINK:
+	case SCN_FTRUNCATE:
+	case SCN_FSYNC:
+		run_object_call(r, s);
+		return true;
+	case SCN_FADVISE:
+		run_fadvise(r, s);
+		return true;
+	case SCN_PWRITE:
+	case SCN_PREAD:
+		return run_file_io(r, s);
+	case SCN_EXPECT_CACHE:
+		expect_cache(r, s);
 		return true;
 	case SCN_MREMAP:
 		run_mremap(r, s);
@@ -774,6 +995,7 @@ enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *
 	r.be = scn_sim_backend_create(&f->config);
 	r.procs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	r.maps = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	r.objects = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	r.vm_base = g_hash_table_new(g_str_hash, g_str_equal);
 	record_vmstat_base(&r);
 	r.tt = scn_text_tracer_new(r.out, opt->trace, INDENT);
@@ -807,6 +1029,7 @@ enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *
 	r.be->ops->destroy(r.be);
 	g_hash_table_destroy(r.procs);
 	g_hash_table_destroy(r.maps);
+	g_hash_table_destroy(r.objects);
 	g_hash_table_destroy(r.vm_base);
 	if (!go) {
 		g_propagate_error(err, r.refusal);

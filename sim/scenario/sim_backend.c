@@ -8,17 +8,34 @@
  */
 #include "backend.h"
 
+#include "fs.h"
 #include "internal.h"
 #include "meminfo.h"
 #include "task_mmu.h"
 
 #include <string.h>
 
+/* An object: an open file (file, POSIX shm, memfd) or a SysV segment. */
+struct sim_object {
+	struct file *file;
+	int shmid;
+};
+
 struct sim_backend {
 	struct scn_backend be;
 	struct sim_machine *m;
-	GPtrArray *tasks; /* struct task_struct *, by process number */
+	GPtrArray *tasks;   /* struct task_struct *, by process number */
+	GArray *objects;    /* struct sim_object, by object number */
 };
+
+static struct sim_object *object(struct scn_backend *be, int obj)
+{
+	GArray *objs = container_of(be, struct sim_backend, be)->objects;
+
+	if ((guint)obj >= objs->len)
+		g_array_set_size(objs, obj + 1);
+	return &g_array_index(objs, struct sim_object, obj);
+}
 
 static struct sim_backend *to_sim(struct scn_backend *be)
 {
@@ -44,6 +61,13 @@ static void sim_destroy(struct scn_backend *be)
 {
 	struct sim_backend *s = to_sim(be);
 
+	for (guint i = 0; i < s->objects->len; i++) {
+		struct sim_object *o = &g_array_index(s->objects, struct sim_object, i);
+
+		if (o->file)
+			sim_file_close(o->file); /* the fds the scenario's processes held */
+	}
+	g_array_free(s->objects, TRUE);
 	sim_machine_destroy(s->m);
 	g_ptr_array_free(s->tasks, TRUE);
 	g_free(s);
@@ -86,7 +110,8 @@ static unsigned long to_prot(unsigned prot)
 	       ((prot & SCN_PROT_X) ? PROT_EXEC : 0);
 }
 
-static int sim_mmap_(struct scn_backend *be, int proc, const struct scn_mmap *req, uint64_t *addr)
+static int sim_mmap_(struct scn_backend *be, int proc, const struct scn_mmap *req, int obj,
+		     uint64_t *addr)
 {
 	unsigned long flags = req->shared ? MAP_SHARED : MAP_PRIVATE;
 	unsigned long result = 0;
@@ -103,7 +128,8 @@ static int sim_mmap_(struct scn_backend *be, int proc, const struct scn_mmap *re
 	if (req->noreserve)
 		flags |= MAP_NORESERVE;
 	err = sim_mmap(task(be, proc), req->has_at ? req->at : 0, req->size, to_prot(req->prot),
-		       flags, NULL, req->offset >> PAGE_SHIFT, &result);
+		       flags, obj < 0 ? NULL : object(be, obj)->file, req->offset >> PAGE_SHIFT,
+		       &result);
 	*addr = result;
 	return (int)err;
 }
@@ -300,6 +326,116 @@ static int sim_observe_vmstat(struct scn_backend *be, const char *key, int64_t *
 	return 0;
 }
 
+static int sim_msync_(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
+		      const struct scn_msync *how)
+{
+	int flags = (how->sync ? MS_SYNC : MS_ASYNC) | (how->invalidate ? MS_INVALIDATE : 0);
+
+	return sim_msync(task(be, proc), addr, len, flags);
+}
+
+static int sim_file_(struct scn_backend *be, int obj, const char *name, uint64_t size, bool cached)
+{
+	return sim_file_create(to_sim(be)->m, name, size, cached, &object(be, obj)->file);
+}
+
+static int sim_shm_open_(struct scn_backend *be, int obj, const char *name, uint64_t size)
+{
+	return sim_shm_open(to_sim(be)->m, name, size, &object(be, obj)->file);
+}
+
+static int sim_shm_unlink_(struct scn_backend *be, const char *name)
+{
+	return sim_shm_unlink(to_sim(be)->m, name);
+}
+
+/* memfd_create and ftruncate to the size. */
+static int sim_memfd_(struct scn_backend *be, int obj, const char *name, uint64_t size)
+{
+	struct sim_object *o = object(be, obj);
+	int err = sim_memfd_create(to_sim(be)->m, name, &o->file);
+
+	return err ? err : sim_ftruncate(o->file, size);
+}
+
+static int sim_shmget_(struct scn_backend *be, int obj, uint64_t key, uint64_t size)
+{
+	return sim_shmget(to_sim(be)->m, (u32)key, size, &object(be, obj)->shmid);
+}
+
+static int sim_shmat_(struct scn_backend *be, int proc, int obj, unsigned prot, uint64_t at,
+		      uint64_t *addr)
+{
+	unsigned long result = 0;
+	int err = sim_shmat(task(be, proc), object(be, obj)->shmid, at, !(prot & SCN_PROT_W),
+			    &result);
+
+	*addr = result;
+	return err;
+}
+
+static int sim_shmdt_(struct scn_backend *be, int proc, uint64_t addr)
+{
+	return sim_shmdt(task(be, proc), addr);
+}
+
+static int sim_shmctl_rmid_(struct scn_backend *be, int obj)
+{
+	return sim_shmctl_rmid(to_sim(be)->m, object(be, obj)->shmid);
+}
+
+static int sim_ftruncate_(struct scn_backend *be, int obj, uint64_t size)
+{
+	return sim_ftruncate(object(be, obj)->file, size);
+}
+
+static int sim_pwrite_(struct scn_backend *be, int obj, uint64_t pos, uint64_t value)
+{
+	return sim_pwrite(object(be, obj)->file, pos, value);
+}
+
+static int sim_pread_(struct scn_backend *be, int obj, uint64_t pos, uint64_t *value, bool *eof)
+{
+	u64 v = 0;
+	int err = sim_pread(object(be, obj)->file, pos, &v, eof);
+
+	*value = v;
+	return err;
+}
+
+static int sim_fsync_(struct scn_backend *be, int obj)
+{
+	return vfs_fsync_range(object(be, obj)->file, 0, (u64)-1);
+}
+
+static int sim_fadvise_(struct scn_backend *be, int obj, uint64_t pos, uint64_t len, bool willneed)
+{
+	return sim_fadvise(object(be, obj)->file, pos, len,
+			   willneed ? POSIX_FADV_WILLNEED : POSIX_FADV_DONTNEED);
+}
+
+/* The inode behind an object: its open file's, or its SysV segment's. */
+struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj)
+{
+	struct sim_object *o = object(be, obj);
+
+	if (o->file)
+		return sim_file_inode(o->file);
+	return sim_shm_inode(to_sim(be)->m, o->shmid);
+}
+
+static enum scn_cache_state sim_observe_cache(struct scn_backend *be, int obj, uint64_t index)
+{
+	struct inode *inode = scn_sim_backend_inode(be, obj);
+	void *entry = inode ? radix_tree_lookup(&inode->i_data.i_pages, (unsigned long)index) : NULL;
+
+	if (!entry)
+		return SCN_CACHE_EMPTY;
+	if (!radix_tree_exceptional_entry(entry))
+		return SCN_CACHE_PAGE;
+	return inode->kind == SIM_INODE_SHMEM ? SCN_CACHE_SWAP : SCN_CACHE_SHADOW;
+}
+
 static const struct scn_backend_ops sim_ops = {
 	.name = "simulator",
 	.destroy = sim_destroy,
@@ -312,6 +448,21 @@ static const struct scn_backend_ops sim_ops = {
 	.mremap = sim_mremap_,
 	.madvise = sim_madvise_,
 	.access = sim_access_,
+	.msync = sim_msync_,
+	.file = sim_file_,
+	.shm_open = sim_shm_open_,
+	.shm_unlink = sim_shm_unlink_,
+	.memfd = sim_memfd_,
+	.shmget = sim_shmget_,
+	.shmat = sim_shmat_,
+	.shmdt = sim_shmdt_,
+	.shmctl_rmid = sim_shmctl_rmid_,
+	.ftruncate = sim_ftruncate_,
+	.pwrite = sim_pwrite_,
+	.pread = sim_pread_,
+	.fsync = sim_fsync_,
+	.fadvise = sim_fadvise_,
+	.observe_cache = sim_observe_cache,
 	.observe_page = sim_observe_page,
 	.observe_faults = sim_observe_faults,
 	.observe_alive = sim_observe_alive,
@@ -336,5 +487,6 @@ struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
 	s->be.ops = &sim_ops;
 	s->m = sim_machine_create(&sc);
 	s->tasks = g_ptr_array_new();
+	s->objects = g_array_new(FALSE, TRUE, sizeof(struct sim_object));
 	return &s->be;
 }
