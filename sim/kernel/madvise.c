@@ -10,11 +10,15 @@
  * they stop at the first hole (ENOMEM) and refuse a VMA that does not allow
  * the access (EINVAL), as v6.10+ does.
  *
+ * MADV_REMOVE punches a hole in a shared tmpfs mapping's file: the pages
+ * are unmapped everywhere and freed, and read back as zeroes.
+ *
  * Advice Linux does not know is EINVAL. Not modelled yet (the model returns
  * -ENOSYS; the scenario runner refuses them before running): every other
  * valid advice, among them MADV_FREE, MADV_COLD, MADV_PAGEOUT, MADV_WILLNEED
- * (they need reclaim and swap) and MADV_REMOVE (shmem).
+ * (they need reclaim and swap).
  */
+#include "fs.h"
 #include "internal.h"
 
 /*
@@ -34,10 +38,32 @@ static bool madvise_behavior_modelled(int behavior)
 	case MADV_DONTNEED:
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
+	case MADV_REMOVE:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/*
+ * madvise_remove - free the file's pages behind [start, end) of a shared
+ * writable mapping (vfs_fallocate PUNCH_HOLE). Only tmpfs here; ext4's
+ * hole punching is not modelled (EOPNOTSUPP).
+ */
+static long madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	struct inode *inode;
+	u64 offset;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	if (!vma->vm_file || (vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+		return -EACCES;
+	inode = file_inode(vma->vm_file);
+	if (inode->kind != SIM_INODE_SHMEM)
+		return -EOPNOTSUPP;
+	offset = ((u64)(start - vma->vm_start) + ((u64)vma->vm_pgoff << PAGE_SHIFT));
+	return shmem_fallocate_punch_hole(inode, offset, end - start);
 }
 
 static long madvise_dontneed_single_vma(struct vm_area_struct *vma, unsigned long start,
@@ -101,7 +127,7 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 		return -EINVAL;
 	if (end == start)
 		return 0;
-	if (behavior != MADV_DONTNEED)
+	if (behavior == MADV_POPULATE_READ || behavior == MADV_POPULATE_WRITE)
 		return madvise_populate(mm, start, end, behavior == MADV_POPULATE_WRITE);
 
 	vma = find_vma(mm, start);
@@ -118,7 +144,10 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 				return -ENOMEM;
 		}
 		tmp = min(vma->vm_end, end);
-		error = madvise_dontneed_single_vma(vma, start, tmp);
+		if (behavior == MADV_REMOVE)
+			error = madvise_remove(vma, start, tmp);
+		else
+			error = madvise_dontneed_single_vma(vma, start, tmp);
 		if (error)
 			return (int)error;
 		start = tmp;
