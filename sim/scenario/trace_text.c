@@ -115,6 +115,13 @@ static void print_event(struct scn_text_tracer *tt, const struct sim_event *ev)
 	case SIM_EV_note:
 		fprintf(tt->out, "# %s\n", ev->text);
 		break;
+	case SIM_EV_cache:
+		fprintf(tt->out, "page cache of inode %ld, index %#lx: pfn %#lx %s\n", ev->arg,
+			ev->addr, ev->pfn, ev->text);
+		break;
+	case SIM_EV_inode:
+		fprintf(tt->out, "inode %ld: %s\n", ev->arg, ev->text);
+		break;
 	default:
 		fprintf(tt->out, "%s\n", sim_event_names[ev->type]);
 		break;
