@@ -110,6 +110,13 @@ void unmap_mapping_range(struct address_space *mapping, pgoff_t first, pgoff_t l
 /* in filemap.c */
 bool mapping_cap_account_dirty(const struct address_space *mapping);
 
+/* in vmscan.c */
+void reclaim_pages(struct sim_machine *m, struct page **pages, unsigned long nr);
+void deactivate_page(struct sim_machine *m, struct page *page);
+
+/* in workingset.c */
+void *workingset_eviction(struct address_space *mapping, struct page *page);
+
 /* in fault.c */
 int do_user_addr_fault(struct task_struct *t, unsigned long address, bool write);
 

@@ -12,6 +12,12 @@
  *
  * MADV_REMOVE punches a hole in a shared tmpfs mapping's file: the pages
  * are unmapped everywhere and freed, and read back as zeroes.
+ * MADV_COLD and MADV_PAGEOUT (v5.4) look only at pages this PTE alone maps
+ * (another mapping of the page makes them skip it): COLD ages the PTE and
+ * moves the page to the inactive list; PAGEOUT reclaims it at once
+ * (reclaim_pages). Reclaiming anonymous or tmpfs pages needs swap, which is
+ * not built yet: PAGEOUT of a range holding such a page returns -ENOSYS
+ * before changing anything.
  *
  * Advice Linux does not know is EINVAL. Not modelled yet (the model returns
  * -ENOSYS; the scenario runner refuses them before running): every other
@@ -39,10 +45,68 @@ static bool madvise_behavior_modelled(int behavior)
 	case MADV_POPULATE_READ:
 	case MADV_POPULATE_WRITE:
 	case MADV_REMOVE:
+	case MADV_COLD:
+	case MADV_PAGEOUT:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/* The page a PTE of [start, end) maps that COLD/PAGEOUT would act on, or NULL. */
+static struct page *cold_candidate(struct vm_area_struct *vma, unsigned long addr)
+{
+	pte_t *ptep = sim_lookup_pte(vma->vm_mm, addr);
+	struct page *page;
+
+	if (!ptep || !pte_present(*ptep) || pte_protnone(*ptep))
+		return NULL;
+	page = vm_normal_page(vma, addr, *ptep);
+	if (!page || page_mapcount(page) != 1 || !PageLRU(page))
+		return NULL; /* the zero page, or a page another mapping also maps */
+	return page;
+}
+
+/*
+ * madvise_cold_or_pageout_pte_range - age and deactivate (COLD) or reclaim
+ * (PAGEOUT) the pages of [start, end) that only this PTE maps.
+ */
+static long madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long start,
+				    unsigned long end, bool pageout)
+{
+	struct sim_machine *m = vma_sim(vma);
+	TRACE_FUNC(TR(m), madvise_cold_or_pageout_pte_range);
+	unsigned long nr = 0, addr;
+	struct page **list;
+
+	if (vma->vm_flags & VM_LOCKED)
+		return -EINVAL;
+	for (addr = start; pageout && addr < end; addr += PAGE_SIZE) {
+		struct page *page = cold_candidate(vma, addr);
+
+		if (page && (PageAnon(page) || PageSwapBacked(page)))
+			return -ENOSYS; /* anonymous or tmpfs: reclaiming it needs swap */
+	}
+	list = sim_kzalloc(SIM_ALLOC_OTHER, ((end - start) >> PAGE_SHIFT) * sizeof(*list) + 1);
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		struct page *page = cold_candidate(vma, addr);
+		pte_t *ptep = sim_lookup_pte(vma->vm_mm, addr);
+
+		if (!page)
+			continue;
+		if (pte_young(*ptep))
+			set_pte_at(vma->vm_mm, addr, ptep, pte_mkold(*ptep));
+		ClearPageReferenced(page);
+		if (!pageout) {
+			deactivate_page(m, page);
+			continue;
+		}
+		get_page(page);
+		list[nr++] = page;
+	}
+	reclaim_pages(m, list, nr);
+	sim_kfree(SIM_ALLOC_OTHER, list);
+	return 0;
 }
 
 /*
@@ -146,6 +210,8 @@ int sim_madvise(struct task_struct *t, unsigned long start, unsigned long len_in
 		tmp = min(vma->vm_end, end);
 		if (behavior == MADV_REMOVE)
 			error = madvise_remove(vma, start, tmp);
+		else if (behavior == MADV_COLD || behavior == MADV_PAGEOUT)
+			error = madvise_cold_or_pageout(vma, start, tmp, behavior == MADV_PAGEOUT);
 		else
 			error = madvise_dontneed_single_vma(vma, start, tmp);
 		if (error)

@@ -61,6 +61,7 @@ struct sim_machine {
 	int next_shmid;
 	unsigned int next_anon_vma_id;
 	long vm_stat[NR_VM_ITEMS];
+	unsigned long inactive_age; /* the workingset clock (lruvec->inactive_age) */
 	struct sim_tracer tracer;
 };
 

@@ -70,6 +70,13 @@
 	F(vfs_fsync_range)                                                                         \
 	F(generic_fadvise)                                                                         \
 	F(page_add_file_rmap)                                                                      \
+	F(madvise_cold_or_pageout_pte_range)                                                       \
+	F(reclaim_pages)                                                                           \
+	F(shrink_page_list)                                                                        \
+	F(try_to_unmap)                                                                            \
+	F(__remove_mapping)                                                                        \
+	F(workingset_eviction)                                                                     \
+	F(deactivate_page)                                                                         \
 	F(__pte_alloc)                                                                             \
 	F(__pmd_alloc)                                                                             \
 	F(__pud_alloc)                                                                             \

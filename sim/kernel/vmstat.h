@@ -28,7 +28,10 @@
 	X(NR_WRITTEN, "nr_written")                                                                \
 	X(PGPGIN, "pgpgin")                                                                        \
 	X(PGPGOUT, "pgpgout")                                                                      \
+	X(NR_VMSCAN_IMMEDIATE, "nr_vmscan_immediate_reclaim")                                     \
 	X(PGFAULT, "pgfault")                                                                      \
+	X(PGACTIVATE, "pgactivate")                                                                \
+	X(PGDEACTIVATE, "pgdeactivate")                                                            \
 	X(PGMAJFAULT, "pgmajfault")                                                                \
 	X(PGREUSE, "pgreuse")
 
