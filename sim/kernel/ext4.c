@@ -104,7 +104,7 @@ int sim_file_create(struct sim_machine *m, const char *name, u64 size, bool cach
 	inode->i_nlink = 1;
 	inode->pattern_size = size;
 	file = sim_alloc_file(inode, &ext4_file_vm_ops);
-	if (cached && page_cache_ra(inode->i_mapping, file, 0, i_size_pages(inode)) <
+	if (cached && page_cache_fill(inode->i_mapping, file, 0, i_size_pages(inode), false) <
 			      i_size_pages(inode)) {
 		fput(file);
 		return -ENOMEM;

@@ -113,6 +113,8 @@ bool set_page_dirty(struct page *page);
 int filemap_write_and_wait_range(struct address_space *mapping, pgoff_t start, pgoff_t end);
 unsigned long page_cache_ra(struct address_space *mapping, struct file *file, pgoff_t start,
 			    unsigned long nr);
+unsigned long page_cache_fill(struct address_space *mapping, struct file *file, pgoff_t start,
+			      unsigned long nr, bool io);
 void truncate_inode_pages_range(struct address_space *mapping, u64 lstart, u64 lend);
 unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end);
 extern const struct address_space_operations ext4_aops;
