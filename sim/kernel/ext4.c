@@ -141,3 +141,32 @@ int ext4_setattr(struct inode *inode, u64 newsize)
 	}
 	return 0;
 }
+
+/*
+ * ext4_punch_hole - fallocate(PUNCH_HOLE), which MADV_REMOVE calls: the
+ * whole pages of the range are unmapped (not COW copies), dropped from the
+ * cache, and their blocks freed, so they read as zeroes.
+ */
+int ext4_punch_hole(struct inode *inode, u64 offset, u64 len)
+{
+	pgoff_t first = (pgoff_t)((offset + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	pgoff_t end = (pgoff_t)((offset + len) >> PAGE_SHIFT); /* first page after */
+
+	if (first >= end)
+		return 0;
+	unmap_mapping_range(inode->i_mapping, first, end - 1, false);
+	truncate_inode_pages_range(inode->i_mapping, (u64)first << PAGE_SHIFT,
+				   ((u64)end << PAGE_SHIFT) - 1);
+	for (pgoff_t index = first; index < end && index < i_size_pages(inode); index++) {
+		void **slot = radix_tree_lookup_slot(&inode->disk, index);
+		struct sim_page_data *zeroes = sim_page_data_zeroes();
+
+		if (slot) {
+			sim_page_data_free(*slot);
+			radix_tree_replace_slot(&inode->disk, slot, zeroes);
+		} else {
+			radix_tree_insert(&inode->disk, index, zeroes);
+		}
+	}
+	return 0;
+}

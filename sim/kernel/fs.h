@@ -76,6 +76,7 @@ struct file {
 	struct inode *f_inode;
 	struct address_space *f_mapping;
 	int f_count;
+	bool f_writable; /* opened for writing (FMODE_WRITE) */
 	/* what mmap installs (ext4_file_vm_ops, shmem_vm_ops, shm_vm_ops) */
 	const struct vm_operations_struct *f_vm_ops;
 	void *private_data; /* SysV: the segment */
@@ -139,6 +140,7 @@ extern const struct vm_operations_struct shmem_vm_ops;
 
 /* in ext4.c */
 int ext4_setattr(struct inode *inode, u64 newsize);
+int ext4_punch_hole(struct inode *inode, u64 offset, u64 len);
 
 /* in shm.c: SysV shared memory */
 extern const struct vm_operations_struct shm_vm_ops;

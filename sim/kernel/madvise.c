@@ -111,22 +111,23 @@ static long madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long st
 
 /*
  * madvise_remove - free the file's pages behind [start, end) of a shared
- * writable mapping (vfs_fallocate PUNCH_HOLE). Only tmpfs here; ext4's
- * hole punching is not modelled (EOPNOTSUPP).
+ * mapping that may be written (vfs_fallocate PUNCH_HOLE): the range reads
+ * as zeroes afterwards, on tmpfs and on ext4.
  */
 static long madvise_remove(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
 	struct inode *inode;
 	u64 offset;
 
-	if (vma->vm_flags & VM_LOCKED)
+	if ((vma->vm_flags & VM_LOCKED) || !vma->vm_file)
 		return -EINVAL;
-	if (!vma->vm_file || (vma->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+	/* vma_is_shared_maywrite (v6.7): a shared mapping that could be made writable */
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) != (VM_SHARED | VM_MAYWRITE))
 		return -EACCES;
 	inode = file_inode(vma->vm_file);
-	if (inode->kind != SIM_INODE_SHMEM)
-		return -EOPNOTSUPP;
 	offset = ((u64)(start - vma->vm_start) + ((u64)vma->vm_pgoff << PAGE_SHIFT));
+	if (inode->kind != SIM_INODE_SHMEM)
+		return ext4_punch_hole(inode, offset, end - start);
 	return shmem_fallocate_punch_hole(inode, offset, end - start);
 }
 

@@ -424,8 +424,14 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	if ((flags & MAP_TYPE) == MAP_SHARED)
+	if ((flags & MAP_TYPE) == MAP_SHARED) {
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		if (file && !file->f_writable) {
+			if (prot & PROT_WRITE)
+				return -EACCES;
+			vm_flags &= ~(VM_MAYWRITE | VM_SHARED); /* may never be written */
+		}
+	}
 	if (!file) /* private anon: the page index is the address; shared anon: 0 */
 		pgoff = (flags & MAP_TYPE) == MAP_SHARED ? 0 : addr >> PAGE_SHIFT;
 	return (long)mmap_region(mm, file, addr, len, vm_flags, pgoff);

@@ -4,8 +4,9 @@
  * Models ipc/shm.c (Linux v4.19).
  *
  * A segment is a tmpfs file ("SYSV%08x" with the key) on the internal shm
- * mount, made by newseg() through shmem_kernel_file_setup. shmat maps that
- * file MAP_SHARED with shm_vm_ops, which count the attachments (nattch) and
+ * mount, made by newseg() through shmem_kernel_file_setup. shmat opens a
+ * file of its own on that inode (read-only with SHM_RDONLY) and maps it
+ * MAP_SHARED with shm_vm_ops, which count the attachments (nattch) and
  * have no map_pages: a SysV attachment never faults around. A segment
  * outlives every process until IPC_RMID; removed while attached, it is
  * marked SHM_DEST and destroyed at the last detach.
@@ -138,6 +139,7 @@ int sim_shmat(struct task_struct *t, int id, unsigned long addr, bool readonly,
 	struct shmid_kernel *shp = shm_lock(m, id);
 	unsigned long prot = PROT_READ | (readonly ? 0 : PROT_WRITE);
 	unsigned long flags = MAP_SHARED;
+	struct file *file;
 	long err;
 
 	if (!shp)
@@ -149,7 +151,12 @@ int sim_shmat(struct task_struct *t, int id, unsigned long addr, bool readonly,
 			return -EINVAL; /* without SHM_REMAP an overlap is refused */
 		flags |= MAP_FIXED;
 	}
-	err = sim_mmap(t, addr, shp->shm_segsz, prot, flags, shp->shm_file, 0, result);
+	/* Each attachment has its own file on the segment's inode (SHM_RDONLY: read-only). */
+	file = sim_alloc_file(file_inode(shp->shm_file), &shm_vm_ops);
+	file->f_writable = !readonly;
+	file->private_data = shp;
+	err = sim_mmap(t, addr, shp->shm_segsz, prot, flags, file, 0, result);
+	fput(file); /* the VMA keeps its own reference */
 	return (int)err;
 }
 
@@ -158,20 +165,33 @@ int sim_shmdt(struct task_struct *t, unsigned long addr)
 {
 	struct mm_struct *mm = t->mm;
 	TRACE_FUNC(TR(mm->sim), ksys_shmdt);
-	struct vm_area_struct *vma = find_vma(mm, addr);
-	struct file *file;
+	struct vm_area_struct *vma;
+	struct file *file = NULL;
 	unsigned long end;
 
-	if (!vma || vma->vm_start != addr || vma->vm_ops != &shm_vm_ops || vma->vm_pgoff)
+	if (addr & ~PAGE_MASK)
 		return -EINVAL;
-	file = vma->vm_file;
+	/*
+	 * The attachment is the first shm VMA at or above @addr whose file
+	 * offset says it starts at @addr (its first pages may be unmapped).
+	 */
+	for (vma = find_vma(mm, addr); vma; vma = vma->vm_next) {
+		if (vma->vm_ops == &shm_vm_ops &&
+		    (vma->vm_start - addr) >> PAGE_SHIFT == vma->vm_pgoff) {
+			file = vma->vm_file;
+			break;
+		}
+	}
+	if (!file)
+		return -EINVAL;
 	end = addr + PAGE_ALIGN(shm_of(vma)->shm_segsz);
-	/* Every piece of this attachment: the VMAs of this file up to its end. */
-	while (vma && vma->vm_start < end && vma->vm_file == file) {
-		unsigned long start = vma->vm_start, len = vma->vm_end - vma->vm_start;
+	/* Every piece of this attachment: its file's VMAs up to the segment's end. */
+	while (vma && vma->vm_start < end) {
+		struct vm_area_struct *next = vma->vm_next;
 
-		vma = vma->vm_next;
-		do_munmap(mm, start, len);
+		if (vma->vm_file == file)
+			do_munmap(mm, vma->vm_start, vma->vm_end - vma->vm_start);
+		vma = next;
 	}
 	return 0;
 }

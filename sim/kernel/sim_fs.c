@@ -99,6 +99,7 @@ struct file *sim_alloc_file(struct inode *inode, const struct vm_operations_stru
 	f->f_mapping = inode->i_mapping;
 	f->f_vm_ops = vm_ops;
 	f->f_count = 1;
+	f->f_writable = true;
 	inode->i_count++;
 	return f;
 }

@@ -154,6 +154,12 @@ void sim_page_data_load(struct page *page, const struct sim_page_data *d)
 	page->sim_data = data_dup(d);
 }
 
+/* A page of zeroes, as the disk keeps a freed block. */
+struct sim_page_data *sim_page_data_zeroes(void)
+{
+	return grow(NULL);
+}
+
 void sim_page_data_free(struct sim_page_data *d)
 {
 	sim_kfree(SIM_ALLOC_PAGE_DATA, d);
