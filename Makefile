@@ -79,14 +79,17 @@ BENCH_OBJS := $(patsubst sim/kernel/%.c,build/bench-obj/%.o,$(sort $(wildcard si
 
 build/bench-obj/%.o: sim/kernel/%.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O2 -DNDEBUG $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
+	@echo "  CC bench $<"
+	@$(CC) $(CPPFLAGS) -O2 -DNDEBUG $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
 
 build/bench-obj/bench/bench.o: bench/bench.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -O2 -DNDEBUG $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
+	@echo "  CC bench $<"
+	@$(CC) $(CPPFLAGS) -O2 -DNDEBUG $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
 
 build/bench: build/bench-obj/bench/bench.o $(BENCH_OBJS)
-	$(CC) -O2 -o $@ $^ $(shell pkg-config --libs $(PKGS))
+	@echo "  LD      $@"
+	@$(CC) -O2 -o $@ $^ $(shell pkg-config --libs $(PKGS))
 
 bench: deps-once build/bench
 	build/bench

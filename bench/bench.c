@@ -21,12 +21,13 @@
  * repetition measures the simulator and then the real kernel on the same
  * number of pages, so slow moments of the (virtualised, noisy) host hit
  * both; the figure is the median over the repetitions, after one warm-up
- * round that is not counted. Times are
- * CLOCK_MONOTONIC around the access loop only (mmap, madvise, fork and
- * machine creation are outside); every loop's fault count is checked:
- * getrusage's ru_minflt for the real kernel, the task's min_flt for the
- * model. The memory figures run in a child forked before anything large is
- * allocated, so its ru_maxrss is its own.
+ * round that is not counted. Times are CLOCK_MONOTONIC around the access
+ * loop only (mmap, madvise, fork and machine creation are outside); the
+ * thread's CPU time and the involuntary context switches are reported
+ * beside them, to tell a slow loop from a preempted one. Every loop's fault
+ * count is checked: getrusage's ru_minflt for the real kernel, the task's
+ * min_flt for the model. The memory figures run in children forked before
+ * anything large is allocated, so their ru_maxrss is their own.
  *
  *	bench [--reps N] [--pages N] [--cpu N] [--quick] [--sim-only write|read|zero-cow|fork-cow]
  */
@@ -92,14 +93,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long minflt(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_minflt;
 }
 
 static long maxrss_kib(void)
@@ -194,12 +187,12 @@ static void fail(const char *what)
 static struct sim_config sim_cfg(unsigned long ram_pages)
 {
 	return (struct sim_config){
-		.kernel = SIM_KERNEL_6_18,
-		.ram_pages = ram_pages,
-		.swap_pages = 0,
-		.fault_around_bytes = 65536,
-		.read_ahead_bytes = 131072,
-		.page_cluster = 3,
+	    .kernel = SIM_KERNEL_6_18,
+	    .ram_pages = ram_pages,
+	    .swap_pages = 0,
+	    .fault_around_bytes = 65536,
+	    .read_ahead_bytes = 131072,
+	    .page_cluster = 3,
 	};
 }
 
@@ -227,8 +220,8 @@ static struct sim_env sim_setup(unsigned long ram_pages, unsigned long npages)
  * Not inlined, so a profiler can collect just this: valgrind --tool=callgrind
  * --toggle-collect=sim_touch build/bench --sim-only write.
  */
-static __attribute__((noinline)) void sim_touch(struct task_struct *t, unsigned long base, unsigned long npages, bool write,
-		      u64 value)
+static __attribute__((noinline)) void sim_touch(struct task_struct *t, unsigned long base,
+						unsigned long npages, bool write, u64 value)
 {
 	for (unsigned long i = 0; i < npages; i++) {
 		u64 v = value + i;
@@ -239,27 +232,64 @@ static __attribute__((noinline)) void sim_touch(struct task_struct *t, unsigned 
 }
 
 enum fault_kind {
-	FAULT_WRITE,	  /* (a) first-touch write: a new zeroed page */
-	FAULT_READ,	  /* (a') first-touch read: the zero page */
-	FAULT_ZERO_COW,	  /* (a'') write to a zero-page PTE */
-	FAULT_FORK_COW,	  /* child writes a page its parent wrote before fork */
+	FAULT_WRITE,	/* (a) first-touch write: a new zeroed page */
+	FAULT_READ,	/* (a') first-touch read: the zero page */
+	FAULT_ZERO_COW, /* (a'') write to a zero-page PTE */
+	FAULT_FORK_COW, /* child writes a page its parent wrote before fork */
 	NR_FAULT_KINDS
 };
 
 static const char *const fault_names[NR_FAULT_KINDS] = {
-	[FAULT_WRITE] = "first-touch write fault (a)",
-	[FAULT_READ] = "zero-page read fault (a')",
-	[FAULT_ZERO_COW] = "COW from the zero page (a'')",
-	[FAULT_FORK_COW] = "COW after fork, child writes",
+    [FAULT_WRITE] = "first-touch write fault (a)",
+    [FAULT_READ] = "zero-page read fault (a')",
+    [FAULT_ZERO_COW] = "COW from the zero page (a'')",
+    [FAULT_FORK_COW] = "COW after fork, child writes",
 };
 
-/* Simulated faults per second of one kind, over @npages pages. */
-static double sim_faults(enum fault_kind kind, unsigned long npages)
+/*
+ * A timed loop: wall time (CLOCK_MONOTONIC, the figure), the thread's CPU
+ * time (what it is when nobody else wants our CPU), the minor faults and the
+ * involuntary context switches during the loop (another task took the CPU).
+ */
+struct timing {
+	double mono, cpu;
+	long faults, nivcsw;
+	double t0, c0;
+	struct rusage ru0;
+};
+
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void timing_start(struct timing *tm)
+{
+	getrusage(RUSAGE_SELF, &tm->ru0);
+	tm->c0 = cpu_now();
+	tm->t0 = now();
+}
+
+static void timing_stop(struct timing *tm)
+{
+	struct rusage ru;
+
+	tm->mono = now() - tm->t0;
+	tm->cpu = cpu_now() - tm->c0;
+	getrusage(RUSAGE_SELF, &ru);
+	tm->faults = ru.ru_minflt - tm->ru0.ru_minflt;
+	tm->nivcsw = ru.ru_nivcsw - tm->ru0.ru_nivcsw;
+}
+
+/* Simulated faults of one kind over @npages pages; tm->faults is the model's count. */
+static void sim_faults(enum fault_kind kind, unsigned long npages, struct timing *tm)
 {
 	struct sim_env e = sim_setup(4 * npages > 262144 ? 4 * npages : 262144, npages);
 	struct task_struct *t = e.t;
 	unsigned long before;
-	double t0, t1;
 
 	if (kind == FAULT_ZERO_COW)
 		sim_touch(t, e.base, npages, false, 0);
@@ -269,49 +299,42 @@ static double sim_faults(enum fault_kind kind, unsigned long npages)
 			fail("sim_fork failed");
 	}
 	before = t->min_flt;
-	t0 = now();
+	timing_start(tm);
 	sim_touch(t, e.base, npages, kind != FAULT_READ, 2);
-	t1 = now();
-	if (t->min_flt - before != npages) {
-		fprintf(stderr, "bench: sim %s: %lu faults for %lu pages\n", fault_names[kind],
-			t->min_flt - before, npages);
+	timing_stop(tm);
+	tm->faults = (long)(t->min_flt - before);
+	if (tm->faults != (long)npages) {
+		fprintf(stderr, "bench: sim %s: %ld faults for %lu pages\n", fault_names[kind],
+			tm->faults, npages);
 		exit(1);
 	}
 	sim_machine_destroy(e.m);
-	return (double)npages / (t1 - t0);
 }
 
 /* ------------------------------------------------------------ the real side */
 
-struct real_result {
-	double secs;
-	long faults;
-};
-
 static void real_loop(volatile char *p, unsigned long npages, bool write, char value,
-		      struct real_result *r)
+		      struct timing *tm)
 {
-	long f0 = minflt();
-	double t0 = now();
 	char sink = 0;
 
+	timing_start(tm);
 	if (write)
 		for (unsigned long i = 0; i < npages; i++)
 			p[i * PAGE_SIZE] = value;
 	else
 		for (unsigned long i = 0; i < npages; i++)
 			sink ^= p[i * PAGE_SIZE];
-	r->secs = now() - t0;
-	r->faults = minflt() - f0;
+	timing_stop(tm);
 	__asm__ volatile("" : : "r"(sink));
 }
 
-/* Real faults per second of one kind, over @npages pages of a fresh mapping. */
-static double real_faults(enum fault_kind kind, unsigned long npages)
+/* Real faults of one kind over @npages pages of a fresh mapping. */
+static void real_faults(enum fault_kind kind, unsigned long npages, struct timing *tm)
 {
 	size_t len = npages * PAGE_SIZE;
 	volatile char *p = mmap(NULL, len, HOST_PROT_RW, HOST_MAP_PRIVATE_ANON, -1, 0);
-	struct real_result r;
+	struct timing pre;
 
 	if (p == MAP_FAILED)
 		die("mmap");
@@ -320,20 +343,16 @@ static double real_faults(enum fault_kind kind, unsigned long npages)
 
 	switch (kind) {
 	case FAULT_WRITE:
-		real_loop(p, npages, true, 1, &r);
+		real_loop(p, npages, true, 1, tm);
 		break;
 	case FAULT_READ:
-		real_loop(p, npages, false, 0, &r);
+		real_loop(p, npages, false, 0, tm);
 		break;
-	case FAULT_ZERO_COW: {
-		struct real_result pre;
-
+	case FAULT_ZERO_COW:
 		real_loop(p, npages, false, 0, &pre);
-		real_loop(p, npages, true, 2, &r);
+		real_loop(p, npages, true, 2, tm);
 		break;
-	}
 	case FAULT_FORK_COW: {
-		struct real_result pre;
 		int fds[2];
 		pid_t pid;
 		int status;
@@ -345,13 +364,13 @@ static double real_faults(enum fault_kind kind, unsigned long npages)
 		if (pid < 0)
 			die("fork");
 		if (pid == 0) { /* the child, on the same CPU (affinity is inherited) */
-			real_loop(p, npages, true, 2, &r);
-			if (write(fds[1], &r, sizeof(r)) != sizeof(r))
+			real_loop(p, npages, true, 2, tm);
+			if (write(fds[1], tm, sizeof(*tm)) != sizeof(*tm))
 				_exit(1);
 			_exit(0);
 		}
 		close(fds[1]);
-		if (read(fds[0], &r, sizeof(r)) != sizeof(r))
+		if (read(fds[0], tm, sizeof(*tm)) != sizeof(*tm))
 			fail("the COW child died");
 		close(fds[0]);
 		waitpid(pid, &status, 0);
@@ -362,29 +381,36 @@ static double real_faults(enum fault_kind kind, unsigned long npages)
 	}
 	munmap((void *)p, len);
 	/* A few extra faults (the stack, the timer's vDSO page) are allowed. */
-	if (r.faults < (long)npages || r.faults > (long)npages + 64) {
+	if (tm->faults < (long)npages || tm->faults > (long)npages + 64) {
 		fprintf(stderr, "bench: real %s: %ld faults for %lu pages\n", fault_names[kind],
-			r.faults, npages);
+			tm->faults, npages);
 		exit(1);
 	}
-	return (double)npages / r.secs;
 }
 
 /* ---------------------------------------------------------- fault figures */
 
 static void fault_figure(enum fault_kind kind, const char *target, double target_ratio)
 {
-	double sim[64], real[64], ratio[64];
+	double sim[64], real[64], ratio[64], sim_cpu[64], real_cpu[64], ratio_cpu[64];
 	char a[32], b[32], c[32], d[32];
 	double ms, mr, mratio;
+	int preempted = 0;
+	struct timing ts, tr;
 
-	/* One warm-up round, not counted: the first one in a process also pays for growing the heap. */
-	sim_faults(kind, opt_pages);
-	real_faults(kind, opt_pages);
+	/* One warm-up round, not counted: the first one in a process also grows the heap. */
+	sim_faults(kind, opt_pages, &ts);
+	real_faults(kind, opt_pages, &tr);
 	for (int i = 0; i < opt_reps; i++) {
-		sim[i] = sim_faults(kind, opt_pages);
-		real[i] = real_faults(kind, opt_pages);
+		sim_faults(kind, opt_pages, &ts);
+		real_faults(kind, opt_pages, &tr);
+		sim[i] = (double)opt_pages / ts.mono;
+		real[i] = (double)opt_pages / tr.mono;
 		ratio[i] = sim[i] / real[i];
+		sim_cpu[i] = (double)opt_pages / ts.cpu;
+		real_cpu[i] = (double)opt_pages / tr.cpu;
+		ratio_cpu[i] = sim_cpu[i] / real_cpu[i];
+		preempted += ts.nivcsw > 0 || tr.nivcsw > 0;
 	}
 	ms = median(sim, opt_reps);
 	mr = median(real, opt_reps);
@@ -399,7 +425,12 @@ static void fault_figure(enum fault_kind kind, const char *target, double target
 	printf("%-32s   sim %.0f ns/fault (%s..%s/s), real %.2f us/fault (%s..%s/s)\n", "",
 	       1e9 / ms, human(vmin(sim, opt_reps), a, sizeof(a)),
 	       human(vmax(sim, opt_reps), b, sizeof(b)), 1e6 / mr,
-	       human(vmin(real, opt_reps), c, sizeof(c)), human(vmax(real, opt_reps), d, sizeof(d)));
+	       human(vmin(real, opt_reps), c, sizeof(c)),
+	       human(vmax(real, opt_reps), d, sizeof(d)));
+	printf("%-32s   by CPU time: sim %.0f ns/fault, real %.2f us/fault, ratio %.1fx;"
+	       " %d of %d reps were preempted\n",
+	       "", 1e9 / median(sim_cpu, opt_reps), 1e6 / median(real_cpu, opt_reps),
+	       median(ratio_cpu, opt_reps), preempted, opt_reps);
 	fflush(stdout);
 }
 
@@ -409,8 +440,7 @@ static void fault_figure(enum fault_kind kind, const char *target, double target
  * Run @fn in a forked child (so ru_maxrss is the child's own and the heap it
  * leaves behind is not ours) and copy back what it wrote into @out.
  */
-static void in_child(void (*fn)(void *out, const void *arg), const void *arg, void *out,
-		     size_t len)
+static void in_child(void (*fn)(void *out, const void *arg), const void *arg, void *out, size_t len)
 {
 	int fds[2];
 	pid_t pid;
@@ -475,7 +505,7 @@ static void meta_child(void *out, const void *arg)
 
 static void metadata_figure(void)
 {
-	static const unsigned long sizes[] = { 250000, 500000, 1000000 };
+	static const unsigned long sizes[] = {250000, 500000, 1000000};
 	struct meta_result r[3];
 	double per_frame, slope, other;
 
@@ -508,19 +538,19 @@ static void metadata_figure(void)
 #define BIG_PHASES 6
 
 struct big_result {
-	double secs_total;	  /* create + all phases + destroy */
+	double secs_total; /* create + all phases + destroy */
 	double secs_phase[BIG_PHASES];
-	unsigned long events;	  /* sim_access and sim_madvise calls */
-	unsigned long faults;	  /* the task's min_flt */
+	unsigned long events; /* sim_access and sim_madvise calls */
+	unsigned long faults; /* the task's min_flt */
 	long rss_before_kib;
-	long maxrss_kib;	  /* peak before the invariant check */
-	long maxrss_check_kib;	  /* peak after it */
+	long maxrss_kib;       /* peak before the invariant check */
+	long maxrss_check_kib; /* peak after it */
 	bool invariants_ok;
 	char why[200];
 };
 
 static const char *const big_phase_names[BIG_PHASES] = {
-	"create", "1M write faults", "4M reads", "3M writes", "DONTNEED + 1M re-touch", "1M reads",
+    "create", "1M write faults", "4M reads", "3M writes", "DONTNEED + 1M re-touch", "1M reads",
 };
 
 static void big_child(void *out, const void *arg)
@@ -528,7 +558,7 @@ static void big_child(void *out, const void *arg)
 	struct big_result *r = out;
 	struct sim_env e;
 	struct task_struct *t;
-	unsigned long n = BIG_FRAMES, ev = 0;
+	unsigned long n = *(const unsigned long *)arg, ev = 0;
 	double t0 = now(), tp = t0, tn;
 	u64 v;
 
@@ -600,22 +630,26 @@ static void big_child(void *out, const void *arg)
 
 static void big_figure(void)
 {
-	struct big_result r[64];
-	double secs[64] = { 0 }, rate[64] = { 0 }, rss[64] = { 0 };
+	static const unsigned long big_frames = BIG_FRAMES, small_frames = BIG_FRAMES / 4;
+	struct big_result r[64], small;
+	double secs[64] = {0}, rate[64] = {0}, rss[64] = {0};
 	int reps = opt_quick ? 1 : (opt_reps < 5 ? opt_reps : 5);
 	char a[32];
 	int med;
 
 	for (int i = 0; i < reps; i++) {
-		in_child(big_child, NULL, &r[i], sizeof(r[i]));
+		in_child(big_child, &big_frames, &r[i], sizeof(r[i]));
 		if (!r[i].invariants_ok) {
-			fprintf(stderr, "bench: invariants broken after the 1M run: %s\n", r[i].why);
+			fprintf(stderr, "bench: invariants broken after the 1M run: %s\n",
+				r[i].why);
 			exit(1);
 		}
 		secs[i] = r[i].secs_total;
 		rate[i] = (double)r[i].events / r[i].secs_total;
 		rss[i] = (double)r[i].maxrss_kib;
 	}
+	/* The same run at a quarter of the size: does memory grow linearly? */
+	in_child(big_child, &small_frames, &small, sizeof(small));
 	/* Report the repetition with the median total time (the lower one of two). */
 	med = 0;
 	for (int i = 0; i < reps; i++) {
@@ -638,6 +672,11 @@ static void big_figure(void)
 	printf("%-32s   RSS before %.1f MiB; the invariant check (untimed) raises the peak to"
 	       " %.0f MiB\n",
 	       "", r[med].rss_before_kib / 1024.0, r[med].maxrss_check_kib / 1024.0);
+	printf("%-32s   the same at 250k frames: peak RSS %.1f MiB, %.2f s; growth 250k->1M"
+	       " %.1f B per frame (struct page, page tables, the written word)\n",
+	       "", small.maxrss_kib / 1024.0, small.secs_total,
+	       (double)(r[med].maxrss_kib - small.maxrss_kib) * 1024.0 /
+		   (double)(big_frames - small_frames));
 	fflush(stdout);
 }
 
@@ -689,13 +728,13 @@ enum listen_mode { LISTEN_OFF, LISTEN_COUNT, LISTEN_FORMAT, NR_LISTEN_MODES };
 static double trace_workload(enum listen_mode mode, unsigned long npages, unsigned long *events)
 {
 	struct sim_env e = sim_setup(4 * npages > 262144 ? 4 * npages : 262144, npages);
-	struct listener_state s = { .format = mode == LISTEN_FORMAT };
+	struct listener_state s = {.format = mode == LISTEN_FORMAT};
 	unsigned long calls = 0;
 	double t0, t1;
 
 	if (mode != LISTEN_OFF)
 		sim_trace_attach(&e.m->tracer,
-				 (struct sim_trace_listener){ .event = bench_listener, .data = &s });
+				 (struct sim_trace_listener){.event = bench_listener, .data = &s});
 	t0 = now();
 	sim_touch(e.t, e.base, npages, true, 1);
 	sim_touch(e.t, e.base, npages, false, 0);
@@ -717,9 +756,9 @@ static double trace_workload(enum listen_mode mode, unsigned long npages, unsign
 static void trace_figure(void)
 {
 	static const char *const names[NR_LISTEN_MODES] = {
-		[LISTEN_OFF] = "tracing off",
-		[LISTEN_COUNT] = "a listener that counts",
-		[LISTEN_FORMAT] = "a listener that snprintf()s",
+	    [LISTEN_OFF] = "tracing off",
+	    [LISTEN_COUNT] = "a listener that counts",
+	    [LISTEN_FORMAT] = "a listener that snprintf()s",
 	};
 	double rate[NR_LISTEN_MODES][64], med[NR_LISTEN_MODES];
 	unsigned long events = 0, calls = 4 * opt_pages + 1;
@@ -740,9 +779,9 @@ static void trace_figure(void)
 	for (int mode = 0; mode < NR_LISTEN_MODES; mode++)
 		printf("%-32s   %-28s %8s calls/s = %8s trace events/s\n", "", names[mode],
 		       human(med[mode], a, sizeof(a)),
-		       mode == LISTEN_OFF ? "-"
-					  : human(med[mode] * (double)events / (double)calls, b,
-						  sizeof(b)));
+		       mode == LISTEN_OFF
+			   ? "-"
+			   : human(med[mode] * (double)events / (double)calls, b, sizeof(b)));
 	fflush(stdout);
 }
 
@@ -771,16 +810,17 @@ static void print_header(int cpu)
 		fclose(f);
 	uname(&u);
 	printf("mmsim bench\n");
-	printf("machine: %ld CPUs online, %s, Linux %s %s, THP %s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), model, u.release, u.machine, thp);
+	printf("machine: %ld CPUs online, %s, Linux %s %s, THP %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	       model, u.release, u.machine, thp);
 	printf("build:   %s, -O2, no sanitizers; sizeof(struct page) = %zu\n",
 	       __VERSION__[0] ? "gcc " __VERSION__ : "cc", sizeof(struct page));
-	printf("method:  pinned to CPU %d; %lu pages (%lu MiB) per fault figure; one warm-up round,"
-	       " then %d repetitions, each simulator then real kernel; medians; CLOCK_MONOTONIC around the access"
-	       " loop only; faults checked (ru_minflt, task min_flt). Real: MAP_PRIVATE|"
-	       "MAP_ANONYMOUS + MADV_NOHUGEPAGE, one byte per page. Sim: machine of max(4x pages,"
-	       " 262144) frames, kernel=6.18, one 8-byte sim_access per page.\n",
-	       cpu, opt_pages, opt_pages * PAGE_SIZE >> 20, opt_reps);
+	printf(
+	    "method:  pinned to CPU %d; %lu pages (%lu MiB) per fault figure; one warm-up round,"
+	    " then %d repetitions, each simulator then real kernel; medians; CLOCK_MONOTONIC around the access"
+	    " loop only; faults checked (ru_minflt, task min_flt). Real: MAP_PRIVATE|"
+	    "MAP_ANONYMOUS + MADV_NOHUGEPAGE, one byte per page. Sim: machine of max(4x pages,"
+	    " 262144) frames, kernel=6.18, one 8-byte sim_access per page.\n",
+	    cpu, opt_pages, opt_pages * PAGE_SIZE >> 20, opt_reps);
 	printf("\n");
 	fflush(stdout);
 }
@@ -818,16 +858,22 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (opt_sim_only) {
 		static const char *const kinds[NR_FAULT_KINDS] = {
-			[FAULT_WRITE] = "write", [FAULT_READ] = "read",
-			[FAULT_ZERO_COW] = "zero-cow", [FAULT_FORK_COW] = "fork-cow",
+		    [FAULT_WRITE] = "write",
+		    [FAULT_READ] = "read",
+		    [FAULT_ZERO_COW] = "zero-cow",
+		    [FAULT_FORK_COW] = "fork-cow",
 		};
 		char a[32];
 
 		for (int k = 0; k < NR_FAULT_KINDS; k++)
 			if (!strcmp(opt_sim_only, kinds[k])) {
-				for (int i = 0; i < opt_reps; i++)
+				for (int i = 0; i < opt_reps; i++) {
+					struct timing tm;
+
+					sim_faults(k, opt_pages, &tm);
 					printf("sim %s: %s faults/s\n", fault_names[k],
-					       human(sim_faults(k, opt_pages), a, sizeof(a)));
+					       human((double)opt_pages / tm.mono, a, sizeof(a)));
+				}
 				return 0;
 			}
 		fail("--sim-only takes write, read, zero-cow or fork-cow");

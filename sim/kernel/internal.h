@@ -60,6 +60,7 @@ struct sim_page_data *sim_page_data_save(const struct page *page);
 void sim_page_data_load(struct page *page, const struct sim_page_data *d);
 void sim_page_data_free(struct sim_page_data *d);
 struct sim_page_data *sim_page_data_zeroes(void);
+void sim_page_data_drain(void);
 
 /* in page_alloc.c */
 struct page *alloc_page_vma(struct vm_area_struct *vma, unsigned long addr);

@@ -84,6 +84,8 @@ void *sim_kzalloc(enum sim_alloc_kind kind, size_t size);
 void *sim_kzalloc_aligned(enum sim_alloc_kind kind, size_t size, size_t align);
 void sim_kfree(enum sim_alloc_kind kind, void *p);
 long sim_alloc_outstanding(enum sim_alloc_kind kind);
+/* A cache hands an object out (+1) or takes it back (-1) without the allocator. */
+void sim_alloc_count(enum sim_alloc_kind kind, long delta);
 const char *sim_alloc_kind_name(enum sim_alloc_kind kind);
 
 /* Doubly linked lists, as include/linux/list.h. */

@@ -89,24 +89,6 @@ pte_t *sim_pte_alloc_map(struct mm_struct *mm, unsigned long addr)
 	return pte_offset_map(pmd, addr);
 }
 
-/* The PTE slot for @addr without allocating, or NULL (the xv6 walk, alloc=0). */
-pte_t *sim_lookup_pte(struct mm_struct *mm, unsigned long addr)
-{
-	pgd_t *pgd = pgd_offset_pgd(mm->pgd, addr);
-	pud_t *pud;
-	pmd_t *pmd;
-
-	if (pgd_none(*pgd))
-		return NULL;
-	pud = pud_offset(pgd, addr);
-	if (pud_none(*pud))
-		return NULL;
-	pmd = pmd_offset(pud, addr);
-	if (pmd_none(*pmd))
-		return NULL;
-	return pte_offset_map(pmd, addr);
-}
-
 /* Every PTE change goes through here, so listeners see each one. */
 void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
 {

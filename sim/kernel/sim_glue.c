@@ -58,6 +58,12 @@ void sim_kfree(enum sim_alloc_kind kind, void *p)
 	free(p);
 }
 
+void sim_alloc_count(enum sim_alloc_kind kind, long delta)
+{
+	outstanding[kind] += delta;
+	BUG_ON(outstanding[kind] < 0);
+}
+
 long sim_alloc_outstanding(enum sim_alloc_kind kind)
 {
 	return outstanding[kind];

@@ -76,6 +76,7 @@ void sim_machine_destroy(struct sim_machine *m)
 	sim_evict_all_inodes(m);
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)
 		BUG_ON(m->mem_map[pfn].sim_data && pfn != ZERO_PFN);
+	sim_page_data_drain();
 	sim_kfree(SIM_ALLOC_OTHER, m->mem_map);
 	sim_kfree(SIM_ALLOC_OTHER, m);
 }

@@ -179,7 +179,33 @@ struct inode *sim_shm_inode(struct sim_machine *m, int shmid);
 
 /* Lookups for drivers and views. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
-/* The PTE that maps @addr, or NULL when no page table covers it. */
-pte_t *sim_lookup_pte(struct mm_struct *mm, unsigned long addr);
+/* The PTE slot for @addr without allocating, or NULL (the xv6 walk, alloc=0). */
+static inline pte_t *sim_lookup_pte(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset_pgd(mm->pgd, addr);
+	pud_t *pud;
+	pmd_t *pmd;
+
+	if (pgd_none(*pgd))
+		return NULL;
+	pud = pud_offset(pgd, addr);
+	if (pud_none(*pud))
+		return NULL;
+	pmd = pmd_offset(pud, addr);
+	if (pmd_none(*pmd))
+		return NULL;
+	return pte_offset_map(pmd, addr);
+}
+
+/* Counter updates (mm/vmstat.c), inline: they sit on every fault path. */
+static inline void mod_node_page_state(struct sim_machine *m, enum vm_item item, long delta)
+{
+	m->vm_stat[item] += delta;
+}
+
+static inline void count_vm_event(struct sim_machine *m, enum vm_item item)
+{
+	m->vm_stat[item]++;
+}
 
 #endif /* MMSIM_SIM_MACHINE_H */

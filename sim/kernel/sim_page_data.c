@@ -15,6 +15,7 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 struct sim_word {
@@ -58,20 +59,94 @@ u64 sim_page_read_word(const struct page *page, unsigned offset)
 	return offset < d->base_len ? d->base + offset : 0;
 }
 
+/*
+ * Most frames hold one written word, so blocks start with room for one.
+ * One-word blocks come from slabs of SLAB_BLOCKS (a tiny kmem_cache: the
+ * first-touch fault path needs one per fault, and malloc per block cost a
+ * fifth of the fault). A block counts as allocated while a page holds it;
+ * sim_page_data_drain() frees the slabs at machine teardown.
+ */
+#define SLAB_BLOCKS 256
+#define ONE_WORD_BLOCK (sizeof(struct sim_page_data) + sizeof(struct sim_word))
+
+struct data_slab {
+	struct data_slab *next;
+	u64 blocks[]; /* SLAB_BLOCKS blocks of ONE_WORD_BLOCK bytes */
+};
+
+static struct sim_page_data *one_word_cache; /* free blocks, linked through ->base */
+static struct data_slab *slabs;
+
+static void new_slab(void)
+{
+	struct data_slab *slab = malloc(sizeof(*slab) + SLAB_BLOCKS * ONE_WORD_BLOCK);
+
+	if (!slab)
+		BUG(); /* the host is out of memory */
+	slab->next = slabs;
+	slabs = slab;
+	for (int i = 0; i < SLAB_BLOCKS; i++) {
+		struct sim_page_data *d = (void *)((char *)slab->blocks + i * ONE_WORD_BLOCK);
+
+		d->base = (u64)(uintptr_t)one_word_cache;
+		one_word_cache = d;
+	}
+}
+
+static struct sim_page_data *alloc_data(u32 cap)
+{
+	struct sim_page_data *n;
+
+	if (cap == 1) {
+		if (!one_word_cache)
+			new_slab();
+		n = one_word_cache;
+		one_word_cache = (struct sim_page_data *)(uintptr_t)n->base;
+		sim_alloc_count(SIM_ALLOC_PAGE_DATA, 1);
+	} else {
+		n = sim_kzalloc(SIM_ALLOC_PAGE_DATA, sizeof(*n) + cap * sizeof(struct sim_word));
+	}
+	n->nr = 0;
+	n->base = 0;
+	n->base_len = 0;
+	n->cap = cap;
+	return n;
+}
+
+static void free_data(struct sim_page_data *d)
+{
+	if (d && d->cap == 1) {
+		d->base = (u64)(uintptr_t)one_word_cache;
+		one_word_cache = d;
+		sim_alloc_count(SIM_ALLOC_PAGE_DATA, -1);
+		return;
+	}
+	sim_kfree(SIM_ALLOC_PAGE_DATA, d);
+}
+
+/* Free the slabs (the machine is going away: no page holds a block). */
+void sim_page_data_drain(void)
+{
+	while (slabs) {
+		struct data_slab *slab = slabs;
+
+		slabs = slab->next;
+		free(slab);
+	}
+	one_word_cache = NULL;
+}
+
 static struct sim_page_data *grow(struct sim_page_data *d)
 {
-	u32 cap = d ? d->cap * 2 : 4;
-	struct sim_page_data *n = sim_kzalloc(SIM_ALLOC_PAGE_DATA,
-					      sizeof(*n) + cap * sizeof(struct sim_word));
+	struct sim_page_data *n = alloc_data(d ? d->cap * 2 : 1);
 
 	if (d) {
 		memcpy(n->words, d->words, d->nr * sizeof(struct sim_word));
 		n->nr = d->nr;
 		n->base = d->base;
 		n->base_len = d->base_len;
-		sim_kfree(SIM_ALLOC_PAGE_DATA, d);
+		free_data(d);
 	}
-	n->cap = cap;
 	return n;
 }
 
@@ -96,7 +171,7 @@ void sim_page_write_word(struct page *page, unsigned offset, u64 value)
 /* The frame reads as zeroes again (include/linux/highmem.h). */
 void clear_highpage(struct page *page)
 {
-	sim_kfree(SIM_ALLOC_PAGE_DATA, page->sim_data);
+	free_data(page->sim_data);
 	page->sim_data = NULL;
 }
 
@@ -106,7 +181,7 @@ static struct sim_page_data *data_dup(const struct sim_page_data *d)
 
 	if (!d)
 		return NULL;
-	n = sim_kzalloc(SIM_ALLOC_PAGE_DATA, sizeof(*d) + d->cap * sizeof(struct sim_word));
+	n = alloc_data(d->cap);
 	memcpy(n, d, sizeof(*d) + d->nr * sizeof(struct sim_word));
 	return n;
 }
@@ -162,5 +237,5 @@ struct sim_page_data *sim_page_data_zeroes(void)
 
 void sim_page_data_free(struct sim_page_data *d)
 {
-	sim_kfree(SIM_ALLOC_PAGE_DATA, d);
+	free_data(d);
 }

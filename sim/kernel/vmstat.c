@@ -19,16 +19,6 @@ const char *const vmstat_text[NR_VM_ITEMS] = {
 #undef SIM_VM_NAME
 };
 
-void mod_node_page_state(struct sim_machine *m, enum vm_item item, long delta)
-{
-	m->vm_stat[item] += delta;
-}
-
-void count_vm_event(struct sim_machine *m, enum vm_item item)
-{
-	m->vm_stat[item]++;
-}
-
 long global_node_page_state(const struct sim_machine *m, enum vm_item item)
 {
 	return m->vm_stat[item];

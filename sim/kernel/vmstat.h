@@ -45,8 +45,7 @@ enum vm_item {
 extern const char *const vmstat_text[NR_VM_ITEMS];
 
 struct sim_machine;
-void mod_node_page_state(struct sim_machine *m, enum vm_item item, long delta);
-void count_vm_event(struct sim_machine *m, enum vm_item item);
+/* mod_node_page_state and count_vm_event are inline, in sim_machine.h. */
 long global_node_page_state(const struct sim_machine *m, enum vm_item item);
 /* The item named @name, or -1. */
 int vmstat_item_by_name(const char *name);
