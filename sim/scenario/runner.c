@@ -1015,12 +1015,16 @@ enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *
 
 		if (s->kind == SCN_TITLE || s->kind == SCN_CONFIG)
 			continue;
+		if (opt->hook && !opt->hook(opt->hook_data, f, s, SCN_HOOK_BEFORE, r.be))
+			break;
 		if (opt->trace != SCN_TRACE_NONE && s->kind != SCN_SAY && s->kind != SCN_SNAPSHOT)
 			fprintf(r.out, "%5d  %s\n", s->loc.line, s->src);
 		go = run_stmt(&r, s);
 		scn_text_tracer_flush(r.tt);
 		if (go && opt->check_invariants)
 			check_invariants(&r, s);
+		if (go && opt->hook && !opt->hook(opt->hook_data, f, s, SCN_HOOK_AFTER, r.be))
+			break;
 	}
 	if (go)
 		fprintf(r.out, "%s: %d passed, %d failed\n", f->path, r.passed, r.failed);

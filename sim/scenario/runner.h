@@ -12,6 +12,19 @@
 #include <stdio.h>
 
 struct sim_trace_listener;
+struct scn_backend;
+
+/* When a statement hook is called. */
+enum scn_hook_when { SCN_HOOK_BEFORE, SCN_HOOK_AFTER };
+
+/*
+ * Called before and after every statement (title and config excepted), with
+ * the backend the statement runs on (scn_sim_backend_machine() gives the
+ * model, read-only). The stepper pauses here; the diagram recorder takes
+ * its snapshots here. Returning false stops the run (SCN_OK so far).
+ */
+typedef bool (*scn_stmt_hook)(void *data, const struct scn_file *f, const struct scn_stmt *s,
+			      enum scn_hook_when when, struct scn_backend *be);
 
 struct scn_run_options {
 	enum scn_trace_mode trace;
@@ -19,6 +32,8 @@ struct scn_run_options {
 	FILE *out;	       /* the narration and the results */
 	/* Another listener on the model (the stepper, tests); may be NULL. */
 	const struct sim_trace_listener *listener;
+	scn_stmt_hook hook; /* may be NULL */
+	void *hook_data;
 };
 
 /* Exit status of `mmsim run` for one file. */
