@@ -27,6 +27,7 @@
 
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 #include "meminfo.h"
 #include "task_mmu.h"
 
@@ -528,4 +529,67 @@ void viz_text_cache(GString *out, const struct inode *inode, bool xarray)
 		return;
 	}
 	radix_tree_walk_nodes(&mapping->i_pages, visit_cache_node, &w);
+}
+
+/* ---- show swap: the device's slots and the swap cache -------------------- */
+
+void viz_text_swap(GString *out, struct sim_machine *m)
+{
+	struct swap_info_struct *si = m->swap;
+	unsigned long shown = 0;
+
+	if (!si) {
+		g_string_append(out, "no swap device (config swap=0)\n");
+		return;
+	}
+	g_string_append_printf(out, "swap device type 0 (%s): %lu slots, slot 0 the header; "
+			       "%lu in use, %lu pages in the swap cache\n",
+			       si->synchronous ? "zram: synchronous" : "disk: asynchronous",
+			       si->max - 1, si->inuse_pages, si->nr_cached);
+	g_string_append(out, "  offset  swap_map  refs  cache  contents       swap-cache page\n");
+	for (unsigned long off = 1; off < si->max; off++) {
+		unsigned char map = si->swap_map[off];
+		struct page *page = radix_tree_lookup(&si->cache, off);
+
+		if (!map)
+			continue;
+		g_string_append_printf(out, "  %#6lx  %#8x  %4d  %-5s  %-13s  ", off, map,
+				       map & ~SWAP_HAS_CACHE, map & SWAP_HAS_CACHE ? "yes" : "no",
+				       si->zeromap[off] ? "zeroes (map)" : si->data[off] ? "written"
+										  : "-");
+		if (page)
+			g_string_append_printf(out, "pfn %#lx%s%s%s", page_to_pfn(m, page),
+					       PageDirty(page) ? " dirty" : "",
+					       PageWriteback(page) ? " writeback" : "",
+					       page_mapped(page) ? " mapped" : "");
+		else
+			g_string_append(out, "-");
+		g_string_append_c(out, '\n');
+		shown++;
+	}
+	if (!shown)
+		g_string_append(out, "  (every slot is free)\n");
+}
+
+/* ---- show lru: the four LRU lists, head (newest) first ------------------- */
+
+void viz_text_lru(GString *out, struct sim_machine *m)
+{
+	static const char *const names[NR_LRU_LISTS] = {
+		"inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable",
+	};
+
+	for (int l = 0; l < NR_LRU_LISTS; l++) {
+		struct page *page;
+		unsigned long n = 0;
+
+		g_string_append_printf(out, "%-14s", names[l]);
+		list_for_each_entry(page, &m->lru[l], lru) {
+			g_string_append_printf(out, " %#lx%s", page_to_pfn(m, page),
+					       PageReferenced(page) ? "r" : "");
+			n++;
+		}
+		g_string_append_printf(out, "%s(%lu pages)\n", n ? "  " : " ", n);
+	}
+	g_string_append(out, "(newest first; r: PG_referenced)\n");
 }

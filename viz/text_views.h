@@ -29,6 +29,11 @@ void viz_text_meminfo(GString *out, struct sim_machine *m);
 /* /proc/vmstat, with every counter of vmstat.h. */
 void viz_text_vmstat(GString *out, struct sim_machine *m);
 
+/* The swap device's slots with their counts, and the swap cache. */
+void viz_text_swap(GString *out, struct sim_machine *m);
+/* The LRU lists, newest first. */
+void viz_text_lru(GString *out, struct sim_machine *m);
+
 struct inode;
 /* The page-cache tree of @inode: nodes, slots, raw exceptional values; @xarray: >=4.20 encoding. */
 void viz_text_cache(GString *out, const struct inode *inode, bool xarray);

@@ -129,6 +129,9 @@ enum sgp_type {
 	SGP_WRITE, /* allocate, even past the end of the file (write(2)) */
 };
 int shmem_getpage(struct inode *inode, pgoff_t index, struct page **pagep, enum sgp_type sgp);
+int shmem_getpage_gfp(struct inode *inode, pgoff_t index, struct page **pagep,
+		      enum sgp_type sgp, bool *majorp);
+bool shmem_writepage(struct page *page);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 struct file *shmem_file_setup(struct sim_machine *m, const char *name, u64 size);
 struct file *shmem_create(struct sim_machine *m, const char *path, u64 size);

@@ -86,6 +86,8 @@ void page_dup_rmap(struct sim_machine *m, struct page *page);
 void page_remove_rmap(struct sim_machine *m, struct page *page);
 void page_move_anon_rmap(struct page *page, struct vm_area_struct *vma);
 void page_add_file_rmap(struct sim_machine *m, struct page *page);
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address,
+			bool exclusive);
 /* Call @fn for every (vma, address) whose PTE maps @page; stop when it returns false. */
 void rmap_walk(struct sim_machine *m, struct page *page,
 	       bool (*fn)(struct page *page, struct vm_area_struct *vma, unsigned long addr,

@@ -15,9 +15,8 @@
  * MADV_COLD and MADV_PAGEOUT (v5.4) look only at pages this PTE alone maps
  * (another mapping of the page makes them skip it): COLD ages the PTE and
  * moves the page to the inactive list; PAGEOUT reclaims it at once
- * (reclaim_pages). Reclaiming anonymous or tmpfs pages needs swap, which is
- * not built yet: PAGEOUT of a range holding such a page returns -ENOSYS
- * before changing anything.
+ * (reclaim_pages): anonymous and tmpfs pages go to swap (without swap they
+ * stay, activated), clean file pages are dropped.
  *
  * Advice Linux does not know is EINVAL. Not modelled yet (the model returns
  * -ENOSYS; the scenario runner refuses them before running): every other
@@ -81,12 +80,6 @@ static long madvise_cold_or_pageout(struct vm_area_struct *vma, unsigned long st
 
 	if (vma->vm_flags & VM_LOCKED)
 		return -EINVAL;
-	for (addr = start; pageout && addr < end; addr += PAGE_SIZE) {
-		struct page *page = cold_candidate(vma, addr);
-
-		if (page && (PageAnon(page) || PageSwapBacked(page)))
-			return -ENOSYS; /* anonymous or tmpfs: reclaiming it needs swap */
-	}
 	list = sim_kzalloc(SIM_ALLOC_OTHER, ((end - start) >> PAGE_SHIFT) * sizeof(*list) + 1);
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
 		struct page *page = cold_candidate(vma, addr);

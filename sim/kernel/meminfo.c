@@ -38,6 +38,7 @@
 #include "meminfo.h"
 
 #include "internal.h"
+#include "swap.h"
 
 #include <string.h>
 
@@ -182,8 +183,9 @@ static void meminfo_pages(struct sim_machine *m, unsigned long *v)
 	v[MI_ACTIVE] = v[MI_ACTIVE_ANON] + v[MI_ACTIVE_FILE];
 	v[MI_INACTIVE] = v[MI_INACTIVE_ANON] + v[MI_INACTIVE_FILE];
 	v[MI_UNEVICTABLE] = lru_list_pages(&m->lru[LRU_UNEVICTABLE]);
-	v[MI_SWAPTOTAL] = m->cfg.swap_pages;
-	v[MI_SWAPFREE] = m->cfg.swap_pages;
+	/* the header page is not swap space (SwapTotal leaves it out) */
+	v[MI_SWAPTOTAL] = m->swap ? m->swap->max - 1 : 0;
+	v[MI_SWAPFREE] = m->swap ? m->swap->max - 1 - m->swap->inuse_pages : 0;
 	v[MI_DIRTY] = node_pages(m, NR_FILE_DIRTY);
 	v[MI_WRITEBACK] = node_pages(m, NR_WRITEBACK);
 	v[MI_ANONPAGES] = node_pages(m, NR_ANON_MAPPED);

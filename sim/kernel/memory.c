@@ -9,7 +9,7 @@
  *
  *	none, anonymous VMA	do_anonymous_page (read: the zero page; write: a new page)
  *	none, file VMA		do_fault: read (with fault-around), COW or shared write
- *	swap entry		do_swap_page (arrives with swap)
+ *	swap entry		do_swap_page: from the swap cache (minor) or the device (major)
  *	present, write to RO	do_wp_page (COW copy, or reuse by the last mapper)
  *	present otherwise	mark young (and dirty on a write): a spurious fault
  *
@@ -21,6 +21,7 @@
  */
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 static void pgtable_event(struct mm_struct *mm, enum sim_event_type type, unsigned long addr,
 			  int level)
@@ -469,6 +470,107 @@ static vm_fault_t do_fault(struct vm_fault *vmf)
 }
 
 /*
+ * Should swap-in free the slot at once (should_try_to_free_swap)? When swap
+ * is half full, or when a write fault finds only the swap cache and this
+ * fault holding the page.
+ */
+static bool should_try_to_free_swap(struct sim_machine *m, struct page *page, unsigned int flags)
+{
+	if (!PageSwapCache(page))
+		return false;
+	if (vm_swap_full(m))
+		return true;
+	return (flags & FAULT_FLAG_WRITE) && page_count(page) == 2;
+}
+
+/* Read a page straight from a synchronous device, bypassing the swap cache. */
+static struct page *swapin_direct(struct vm_fault *vmf, swp_entry_t entry)
+{
+	struct sim_machine *m = vma_sim(vmf->vma);
+	struct page *page = alloc_page_vma(vmf->vma, vmf->address);
+
+	if (!page)
+		return NULL;
+	SetPageSwapBacked(page);
+	swap_readpage(m, page, entry);
+	SetPageWorkingset(page);
+	count_vm_event(m, WORKINGSET_REFAULT_ANON);
+	count_vm_event(m, WORKINGSET_ACTIVATE_ANON);
+	return page;
+}
+
+/*
+ * do_swap_page - the PTE holds a swap entry. The page is in the swap cache
+ * (a minor fault: readahead brought it, or it was never freed after
+ * pageout), or it is read from the device (a major fault), with readahead
+ * on a disk and straight into a new page on zram.
+ * Under kernel=6.18 a page the swap PTE marked exclusive is mapped writable
+ * even by a read (v6.11), and stays in the swap cache with its slot unless
+ * the fault is a write (then the slot is freed: the copy on swap is stale);
+ * under kernel=4.19 a read maps it read-only.
+ */
+static vm_fault_t do_swap_page(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mm_struct *mm = vma->vm_mm;
+	struct sim_machine *m = mm->sim;
+	TRACE_FUNC(TR(m), do_swap_page);
+	swp_entry_t entry = pte_to_swp_entry(vmf->orig_pte);
+	bool write = vmf->flags & FAULT_FLAG_WRITE, fresh = false, exclusive;
+	vm_fault_t ret = 0;
+	struct page *page;
+	pte_t pte;
+
+	BUG_ON(!m->swap);
+	page = lookup_swap_cache(m, entry, true);
+	if (page) {
+		sim_note(m, "the page is still in the swap cache: a minor fault");
+	} else {
+		if (m->swap->synchronous && swp_swapcount(m, entry) == 1) {
+			sim_note(m, "not in the swap cache; a synchronous device: read it directly");
+			page = swapin_direct(vmf, entry);
+			fresh = true;
+		} else {
+			sim_note(m, "not in the swap cache: read it, with readahead (a major fault)");
+			page = swapin_readahead(m, entry, vma, vmf->address, m->cfg.swap_ra_cluster);
+		}
+		if (!page)
+			return VM_FAULT_OOM;
+		ret = VM_FAULT_MAJOR;
+	}
+	if (m->cfg.kernel == SIM_KERNEL_6_18)
+		exclusive = fresh || pte_swp_exclusive(vmf->orig_pte);
+	else
+		exclusive = swp_swapcount(m, entry) == 1 && !page_mapped(page);
+
+	add_mm_counter(mm, MM_ANONPAGES, 1);
+	add_mm_counter(mm, MM_SWAPENTS, -1);
+	pte = mk_pte(m, page, vma->vm_page_prot);
+	swap_free(m, entry);
+	if (should_try_to_free_swap(m, page, vmf->flags))
+		try_to_free_swap(m, page);
+	if (write && exclusive) {
+		pte = pte_mkwrite(pte_mkdirty(pte));
+		write = false;
+	} else if (exclusive && (vma->vm_flags & VM_WRITE) && m->cfg.kernel == SIM_KERNEL_6_18) {
+		pte = pte_mkwrite(pte); /* v6.11: no second fault for the first store */
+	}
+	if (fresh) {
+		anon_vma_prepare(vma);
+		page_add_new_anon_rmap(page, vma, vmf->address);
+		lru_cache_add_active_or_unevictable(m, page, vma);
+	} else {
+		page_add_anon_rmap(page, vma, vmf->address, exclusive);
+	}
+	vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
+	set_pte_at(mm, vmf->address, vmf->pte, pte);
+	vmf->orig_pte = pte;
+	if (write)
+		ret |= do_wp_page(vmf); /* shared with another process: copy, in the same fault */
+	return ret;
+}
+
+/*
  * handle_pte_fault - dispatch on the state of the PTE.
  * We enter with vmf->pmd set; vmf->pte is NULL when there is no PTE table.
  */
@@ -493,7 +595,7 @@ static vm_fault_t handle_pte_fault(struct vm_fault *vmf)
 		return do_fault(vmf);
 	}
 	if (!pte_present(vmf->orig_pte))
-		return VM_FAULT_SIGBUS; /* do_swap_page: swap is not built yet */
+		return do_swap_page(vmf);
 
 	if ((vmf->flags & FAULT_FLAG_WRITE) && !pte_write(vmf->orig_pte))
 		return do_wp_page(vmf);
@@ -581,7 +683,17 @@ static void copy_one_pte(struct mm_struct *dst_mm, struct mm_struct *src_mm, pte
 	pte_t pte = *src_pte;
 	struct page *page;
 
-	BUG_ON(!pte_present(pte)); /* swap entries arrive with swap */
+	if (!pte_present(pte)) {
+		/* A swap entry: one more reference; neither side is exclusive any more. */
+		swap_duplicate(src_mm->sim, pte_to_swp_entry(pte));
+		if (pte_swp_exclusive(pte)) {
+			pte = pte_swp_clear_exclusive(pte);
+			set_pte_at(src_mm, addr, src_pte, pte);
+		}
+		add_mm_counter(dst_mm, MM_SWAPENTS, 1);
+		set_pte_at(dst_mm, addr, dst_pte, pte);
+		return;
+	}
 	if (is_cow_mapping(vma->vm_flags) && pte_write(pte)) {
 		set_pte_at(src_mm, addr, src_pte, pte_wrprotect(pte));
 		pte = pte_wrprotect(pte);
@@ -652,8 +764,12 @@ static void zap_pte_range(struct vm_area_struct *vma, unsigned long addr, unsign
 		pte = *ptep;
 		if (pte_none(pte))
 			continue;
-		BUG_ON(!pte_present(pte)); /* swap entries arrive with swap */
 		set_pte_at(mm, addr, ptep, __pte(0));
+		if (!pte_present(pte)) { /* a swap entry: drop its reference to the slot */
+			add_mm_counter(mm, MM_SWAPENTS, -1);
+			free_swap_and_cache(m, pte_to_swp_entry(pte));
+			continue;
+		}
 		page = vm_normal_page(vma, addr, pte);
 		if (!page)
 			continue;

@@ -68,6 +68,9 @@ PAGEFLAG(SwapCache, swapcache)
 PAGEFLAG(AnonExclusive, anon_exclusive)
 PAGEFLAG(Buddy, buddy)
 
+/* PG_readahead shares its bit with PG_reclaim, as in the kernel. */
+PAGEFLAG(Readahead, reclaim)
+
 static inline bool PageAnon(const struct page *page)
 {
 	return ((unsigned long)page->mapping & PAGE_MAPPING_ANON) != 0;

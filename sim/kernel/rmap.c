@@ -156,6 +156,28 @@ void page_add_file_rmap(struct sim_machine *m, struct page *page)
 	rmap_event(m, SIM_EV_rmap_add, page);
 }
 
+/*
+ * page_add_anon_rmap - a swapped-in page is mapped at @address of @vma: its
+ * first mapping makes it anonymous memory of the VMA again (a page read by
+ * swap-in belongs to nobody yet), later ones just count.
+ */
+void page_add_anon_rmap(struct page *page, struct vm_area_struct *vma, unsigned long address,
+			bool exclusive)
+{
+	struct sim_machine *m = vma_sim(vma);
+
+	if (!PageAnon(page)) {
+		page->mapping = (struct address_space *)((unsigned long)vma->anon_vma |
+							 PAGE_MAPPING_ANON);
+		page->index = linear_page_index(vma, address);
+	}
+	if (++page->_mapcount == 0)
+		mod_node_page_state(m, NR_ANON_MAPPED, 1);
+	if (exclusive && m->cfg.kernel == SIM_KERNEL_6_18)
+		SetPageAnonExclusive(page);
+	rmap_event(m, SIM_EV_rmap_add, page);
+}
+
 /* One more PTE maps the page (fork). */
 void page_dup_rmap(struct sim_machine *m, struct page *page)
 {

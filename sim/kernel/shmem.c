@@ -14,12 +14,18 @@
  * notification. Each inode counts the pages it owns:
  * alloced == nrpages + swapped (shmem_recalc_inode's invariant).
  *
- * Not modelled yet: swap (shmem_writepage, shmem_swapin: a slot holding a
- * swap entry arrives with swap), huge pages, seals, xattrs, quotas, the
- * block limit of the mount.
+ * Under memory pressure a dirty tmpfs page goes to swap (shmem_writepage):
+ * its PTEs are cleared, and the file's slot receives the swap entry as an
+ * exceptional entry, (swp_entry.val << 2) | 2. A fault (or read) on that
+ * slot swaps it back in (shmem_swapin): the page returns to the file,
+ * dirty, leaves the swap cache, and its slot is freed.
+ *
+ * Not modelled: huge pages, seals, xattrs, quotas, the block limit of the
+ * mount, SHM_LOCK, swapoff.
  */
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 #include <stdio.h>
 
@@ -37,6 +43,89 @@ static void shmem_add_to_page_cache(struct page *page, struct address_space *map
 }
 
 /*
+ * shmem_swapin - the slot at @index holds swap entry @swap: bring the page
+ * back (a swap-cache hit, or a read with cluster readahead, which is what
+ * tmpfs always uses), put it back in the file dirty, take it out of the
+ * swap cache and free the slot. *majorp is set when it took I/O.
+ */
+static int shmem_swapin(struct inode *inode, pgoff_t index, swp_entry_t swap,
+			struct page **pagep, bool *majorp)
+{
+	struct sim_machine *m = inode->sim;
+	TRACE_FUNC(TR(m), shmem_swapin);
+	struct address_space *mapping = inode->i_mapping;
+	struct radix_tree_node *node;
+	void **slot;
+	struct page *page = lookup_swap_cache(m, swap, false);
+
+	if (!page) {
+		sim_note(m, "the slot holds a swap entry, not in the swap cache: read it (major)");
+		page = swapin_readahead(m, swap, NULL, 0, true);
+		if (!page)
+			return -ENOMEM;
+		if (majorp)
+			*majorp = true;
+	} else {
+		sim_note(m, "the slot holds a swap entry whose page is still in the swap cache");
+	}
+	end_page_writeback(m, page); /* wait for a write still in flight */
+	/* shmem_add_to_page_cache: the page replaces the exceptional entry */
+	BUG_ON(!__radix_tree_lookup(&mapping->i_pages, index, &node, &slot));
+	get_page(page);
+	page->mapping = mapping;
+	page->index = index;
+	__radix_tree_replace(&mapping->i_pages, node, slot, page, NULL);
+	mapping->nrexceptional--;
+	mapping->nrpages++;
+	mod_node_page_state(m, NR_FILE_PAGES, 1);
+	mod_node_page_state(m, NR_SHMEM, 1);
+	inode->swapped--;
+	delete_from_swap_cache(m, page);
+	SetPageDirty(page);
+	swap_free(m, swap); /* the file's reference to the slot */
+	*pagep = page;
+	return 0;
+}
+
+/*
+ * shmem_writepage - reclaim of a dirty tmpfs page: give it a swap slot, move
+ * it from its file to the swap cache, and leave the swap entry in the file's
+ * slot as an exceptional entry. Returns false when there is no free slot
+ * (the page stays).
+ */
+bool shmem_writepage(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	struct inode *inode = mapping->host;
+	struct sim_machine *m = inode->sim;
+	TRACE_FUNC(TR(m), shmem_writepage);
+	swp_entry_t swap = get_swap_page(m);
+	struct radix_tree_node *node;
+	void **slot;
+
+	if (!swap.val)
+		return false;
+	add_to_swap_cache(m, page, swap);
+	/* shmem_delete_from_page_cache: the slot keeps the swap entry */
+	BUG_ON(!__radix_tree_lookup(&mapping->i_pages, page->index, &node, &slot));
+	radix_tree_clear_tags(&mapping->i_pages, node, slot);
+	__radix_tree_replace(&mapping->i_pages, node, slot, swp_to_radix_entry(swap), NULL);
+	mapping->nrpages--;
+	mapping->nrexceptional++;
+	mod_node_page_state(m, NR_FILE_PAGES, -1);
+	mod_node_page_state(m, NR_SHMEM, -1);
+	sim_trace_emit(TR(m), (struct sim_event){ .type = SIM_EV_cache,
+						  .pfn = page_to_pfn(m, page), .addr = page->index,
+						  .arg = (long)inode->i_ino,
+						  .text = "moved to the swap cache: the slot holds the swap entry" });
+	page->mapping = NULL;
+	put_page(m, page); /* the file's reference; the swap cache holds its own */
+	inode->swapped++;
+	swap_duplicate(m, swap); /* swap_shmem_alloc: the file refers to the slot */
+	return true;
+}
+
+/*
  * shmem_getpage - the page at @index of a tmpfs file, with a reference
  * (shmem_getpage_gfp). A hole gets a new zeroed page added to the cache,
  * except with SGP_READ, which returns NULL: the hole reads as zeroes.
@@ -44,6 +133,12 @@ static void shmem_add_to_page_cache(struct page *page, struct address_space *map
  * -ENOMEM when RAM is exhausted.
  */
 int shmem_getpage(struct inode *inode, pgoff_t index, struct page **pagep, enum sgp_type sgp)
+{
+	return shmem_getpage_gfp(inode, index, pagep, sgp, NULL);
+}
+
+int shmem_getpage_gfp(struct inode *inode, pgoff_t index, struct page **pagep,
+		      enum sgp_type sgp, bool *majorp)
 {
 	struct sim_machine *m = inode->sim;
 	TRACE_FUNC(TR(m), shmem_getpage_gfp);
@@ -54,7 +149,12 @@ int shmem_getpage(struct inode *inode, pgoff_t index, struct page **pagep, enum 
 	if (sgp != SGP_WRITE && index >= i_size_pages(inode))
 		return -EINVAL;
 	page = find_get_entry(mapping, index);
-	BUG_ON(page && radix_tree_exceptional_entry(page)); /* swap entries arrive with swap */
+	if (page && radix_tree_exceptional_entry(page)) {
+		int err = shmem_swapin(inode, index, radix_to_swp_entry(page), &page, majorp);
+
+		if (err)
+			return err;
+	}
 	if (page) {
 		*pagep = page;
 		return 0;
@@ -77,13 +177,14 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
 	TRACE_FUNC(TR(inode->sim), shmem_fault);
-	int err = shmem_getpage(inode, vmf->pgoff, &vmf->page, SGP_CACHE);
+	bool major = false;
+	int err = shmem_getpage_gfp(inode, vmf->pgoff, &vmf->page, SGP_CACHE, &major);
 
 	if (err == -EINVAL)
 		return VM_FAULT_SIGBUS;
 	if (err)
 		return VM_FAULT_OOM;
-	return VM_FAULT_LOCKED;
+	return VM_FAULT_LOCKED | (major ? VM_FAULT_MAJOR : 0);
 }
 
 /* shmem_vm_ops (and shmem_anon_vm_ops, the same here): fault-around included. */

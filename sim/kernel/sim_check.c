@@ -12,7 +12,12 @@
  *  - each mm's RSS counters equal what its PTEs map;
  *  - the free list holds exactly the free frames; counters agree with the
  *    frames (nr_free_pages, nr_anon_pages, nr_mapped, the LRU sizes);
- *  - a page-cache page is referenced once by its cache and once per PTE;
+ *  - a page-cache page is referenced once by its cache and once per PTE, a
+ *    swap-cache page once by the swap cache and once per PTE; every frame in
+ *    use is mapped or in a cache;
+ *  - each swap slot's count equals the swap PTEs plus the tmpfs slots that
+ *    hold its entry, and SWAP_HAS_CACHE is set exactly when its page is in
+ *    the swap cache;
  *    nr_file_pages and nr_shmem agree with the inodes' page caches, and a
  *    tmpfs inode owns what it allocated (alloced == nrpages + swapped).
  */
@@ -20,6 +25,7 @@
 
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,6 +34,7 @@
 struct checker {
 	struct sim_machine *m;
 	int *mapcount; /* per pfn, counted from the PTEs */
+	int *swapcount; /* per swap slot, counted from swap PTEs and tmpfs slots */
 	char *why;
 	size_t len;
 	bool ok;
@@ -63,7 +70,18 @@ static void check_pte(struct checker *c, struct mm_struct *mm, struct vm_area_st
 	unsigned long pfn;
 
 	if (!pte_present(pte)) {
+		swp_entry_t entry;
+
 		rss[MM_SWAPENTS]++;
+		if (!c->m->swap) {
+			fail(c, "pid %d: swap PTE at %#lx without a swap device", mm->owner->pid, addr);
+			return;
+		}
+		entry = (swp_entry_t){ swp_entry(__swp_pte_type(pte), __swp_pte_offset(pte)).val };
+		if (swp_offset(entry) >= c->m->swap->max)
+			fail(c, "pid %d: swap PTE at %#lx beyond the device", mm->owner->pid, addr);
+		else
+			c->swapcount[swp_offset(entry)]++;
 		return;
 	}
 	pfn = pte_pfn(pte);
@@ -181,9 +199,13 @@ static void check_frames(struct checker *c)
 		if (page->_refcount < c->mapcount[pfn] || page->_refcount <= 0)
 			fail(c, "pfn %#lx: refcount %d with %d mappings", pfn, page->_refcount,
 			     c->mapcount[pfn]);
-		if (PageAnon(page) && !PageSwapCache(page) && page->_refcount != c->mapcount[pfn])
-			fail(c, "anon pfn %#lx: refcount %d but %d mappings", pfn, page->_refcount,
-			     c->mapcount[pfn]);
+		if ((PageAnon(page) || PageSwapCache(page)) &&
+		    page->_refcount != c->mapcount[pfn] + (PageSwapCache(page) ? 1 : 0))
+			fail(c, "anon/swap-cache pfn %#lx: refcount %d with %d mappings", pfn,
+			     page->_refcount, c->mapcount[pfn]);
+		if (!c->mapcount[pfn] && !PageSwapCache(page) && !page->mapping)
+			fail(c, "pfn %#lx is in use but mapped by nothing and in no cache (leaked)",
+			     pfn);
 		if (PageAnon(page) && page_mapped(page))
 			nr_anon++;
 		if (!PageAnon(page) && page->mapping) {
@@ -246,15 +268,55 @@ static void check_inodes(struct checker *c)
 			     mapping->nrexceptional);
 		nr_file += (long)pages;
 		if (inode->kind == SIM_INODE_SHMEM) {
+			radix_tree_for_each_slot(slot, &mapping->i_pages, &iter, 0)
+				if (radix_tree_exceptional_entry(*slot) && m->swap &&
+				    swp_offset(radix_to_swp_entry(*slot)) < m->swap->max)
+					c->swapcount[swp_offset(radix_to_swp_entry(*slot))]++;
 			nr_shmem += (long)pages;
 			if (inode->alloced != mapping->nrpages + inode->swapped)
 				fail(c, "tmpfs inode %lu: alloced %lu != nrpages %lu + swapped %lu",
 				     inode->i_ino, inode->alloced, mapping->nrpages, inode->swapped);
 		}
 	}
+	if (m->swap)
+		nr_file += (long)m->swap->nr_cached; /* the swap cache counts in nr_file_pages */
 	if (nr_file != m->vm_stat[NR_FILE_PAGES] || nr_shmem != m->vm_stat[NR_SHMEM])
 		fail(c, "page caches hold %ld pages (%ld tmpfs), nr_file_pages %ld, nr_shmem %ld",
 		     nr_file, nr_shmem, m->vm_stat[NR_FILE_PAGES], m->vm_stat[NR_SHMEM]);
+}
+
+static void check_swap(struct checker *c)
+{
+	struct swap_info_struct *si = c->m->swap;
+	unsigned long inuse = 0, cached = 0;
+
+	if (!si)
+		return;
+	for (unsigned long off = 1; off < si->max; off++) {
+		unsigned char map = si->swap_map[off];
+		struct page *page = radix_tree_lookup(&si->cache, off);
+
+		if (map)
+			inuse++;
+		if ((map & ~SWAP_HAS_CACHE) != c->swapcount[off])
+			fail(c, "swap slot %#lx: count %d but %d swap PTEs and tmpfs slots hold it",
+			     off, map & ~SWAP_HAS_CACHE, c->swapcount[off]);
+		if (!!(map & SWAP_HAS_CACHE) != !!page)
+			fail(c, "swap slot %#lx: SWAP_HAS_CACHE %s but the swap cache %s a page", off,
+			     map & SWAP_HAS_CACHE ? "set" : "clear", page ? "holds" : "has no");
+		if (page) {
+			cached++;
+			if (!PageSwapCache(page) || page->private != swp_entry(0, off).val)
+				fail(c, "swap cache slot %#lx holds pfn %#lx, which says otherwise",
+				     off, page_to_pfn(c->m, page));
+		}
+	}
+	if (si->swap_map[0])
+		fail(c, "swap slot 0 (the header) is in use");
+	if (inuse != si->inuse_pages || cached != si->nr_cached ||
+	    (long)cached != c->m->vm_stat[NR_SWAPCACHE])
+		fail(c, "swap: %lu slots in use, %lu cached; counted %lu, %lu, nr_swapcached %ld", inuse,
+		     cached, si->inuse_pages, si->nr_cached, c->m->vm_stat[NR_SWAPCACHE]);
 }
 
 bool sim_check_machine(struct sim_machine *m, char *why, size_t len)
@@ -263,11 +325,14 @@ bool sim_check_machine(struct sim_machine *m, char *why, size_t len)
 	struct task_struct *t;
 
 	c.mapcount = sim_kzalloc(SIM_ALLOC_OTHER, m->nr_frames * sizeof(int));
+	c.swapcount = sim_kzalloc(SIM_ALLOC_OTHER, (m->swap ? m->swap->max : 1) * sizeof(int));
 	list_for_each_entry(t, &m->tasks, tasks)
 		if (t->mm)
 			check_mm(&c, t->mm);
 	check_frames(&c);
 	check_inodes(&c);
+	check_swap(&c);
+	sim_kfree(SIM_ALLOC_OTHER, c.swapcount);
 	sim_kfree(SIM_ALLOC_OTHER, c.mapcount);
 	return c.ok;
 }

@@ -8,6 +8,7 @@
  */
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,8 @@ struct sim_machine *sim_machine_create(const struct sim_config *cfg)
 	}
 	m->nr_free = cfg->ram_pages;
 	m->vm_stat[NR_FREE_PAGES] = (long)cfg->ram_pages;
+	if (cfg->swap_pages >= 2)
+		sim_swapon(m, cfg->swap_pages, cfg->swap_synchronous);
 	return m;
 }
 
@@ -74,6 +77,8 @@ void sim_machine_destroy(struct sim_machine *m)
 	}
 	sim_shm_destroy_all(m);
 	sim_evict_all_inodes(m);
+	sim_swap_drain(m);
+	sim_swapoff(m);
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)
 		BUG_ON(m->mem_map[pfn].sim_data && pfn != ZERO_PFN);
 	sim_page_data_drain();

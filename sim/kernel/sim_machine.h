@@ -29,6 +29,8 @@ enum sim_kernel_profile {
 
 struct sim_config {
 	enum sim_kernel_profile kernel;
+	bool swap_synchronous;	  /* swap_device=zram: SWP_SYNCHRONOUS_IO */
+	bool swap_ra_cluster;	  /* swap_ra=cluster, else VMA-based readahead */
 	unsigned long ram_pages;  /* frames of simulated RAM (the zero page is extra) */
 	unsigned long swap_pages; /* size of the swap device, 0 for none */
 	unsigned long fault_around_bytes;
@@ -58,6 +60,7 @@ struct sim_machine {
 	struct list_head inodes;    /* every live inode, by creation (struct inode.i_sb_list) */
 	unsigned long next_ino;
 	struct list_head shm_segments; /* SysV segments (struct shmid_kernel), by id */
+	struct swap_info_struct *swap;  /* the swap device, or NULL (config swap=0) */
 	int next_shmid;
 	unsigned int next_anon_vma_id;
 	long vm_stat[NR_VM_ITEMS];
@@ -169,6 +172,8 @@ int sim_shmat(struct task_struct *t, int shmid, unsigned long addr, bool readonl
 int sim_shmdt(struct task_struct *t, unsigned long addr);
 int sim_shmctl_rmid(struct sim_machine *m, int shmid);
 int sim_shm_info(struct sim_machine *m, int shmid, unsigned long *nattch, bool *dest);
+/* `writeback`: complete every write in flight; returns how many. */
+unsigned long sim_writeback_all(struct sim_machine *m);
 struct inode *sim_file_inode(struct file *file);
 struct inode *sim_shm_inode(struct sim_machine *m, int shmid);
 #define MS_ASYNC 1

@@ -18,9 +18,18 @@
 
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The swap cache holds an up-to-date page for @entry (mincore). */
+static int swap_cache_resident(struct sim_machine *m, swp_entry_t entry)
+{
+	struct page *page = m->swap ? radix_tree_lookup(&m->swap->cache, swp_offset(entry)) : NULL;
+
+	return page && PageUptodate(page);
+}
 
 u64 pagemap_entry(struct mm_struct *mm, unsigned long addr)
 {
@@ -57,8 +66,8 @@ int mincore_page(struct mm_struct *mm, unsigned long addr)
 	ptep = sim_lookup_pte(mm, addr);
 	if (ptep && pte_present(*ptep))
 		return 1;
-	if (ptep && !pte_none(*ptep))
-		return 0; /* a swap entry: resident if in the swap cache (arrives with swap) */
+	if (ptep && !pte_none(*ptep)) /* a swap entry: resident if in the swap cache */
+		return swap_cache_resident(mm->sim, pte_to_swp_entry(*ptep));
 	if (!vma->vm_file)
 		return 0; /* anonymous memory with no PTE is not resident */
 	/* A file page with no PTE: is it in the page cache (and up to date)? */
@@ -66,8 +75,28 @@ int mincore_page(struct mm_struct *mm, unsigned long addr)
 		struct page *page = radix_tree_lookup(&vma->vm_file->f_mapping->i_pages,
 						      linear_page_index(vma, addr));
 
-		return page && !radix_tree_exceptional_entry(page) && PageUptodate(page);
+		if (page && radix_tree_exceptional_entry(page)) /* tmpfs: look in the swap cache */
+			return vma->vm_file->f_inode->kind == SIM_INODE_SHMEM &&
+			       swap_cache_resident(mm->sim, radix_to_swp_entry(page));
+		return page && PageUptodate(page);
 	}
+}
+
+/* The tmpfs pages of the VMA's range that are on swap (shmem_swap_usage). */
+static unsigned long shmem_swap_usage(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	struct radix_tree_iter iter;
+	unsigned long swapped = 0;
+	void **slot;
+
+	radix_tree_for_each_slot(slot, &mapping->i_pages, &iter, vma->vm_pgoff) {
+		if (iter.index >= vma->vm_pgoff + vma_pages(vma))
+			break;
+		if (radix_tree_exceptional_entry(*slot))
+			swapped++;
+	}
+	return swapped;
 }
 
 static void smaps_page_accumulate(struct mem_size_stats *mss, struct page *page,
@@ -127,14 +156,18 @@ void smap_gather_stats(struct vm_area_struct *vma, struct mem_size_stats *mss)
 		if (pte_none(*ptep))
 			continue;
 		if (!pte_present(*ptep)) {
-			mss->swap += PAGE_SIZE; /* swap counts arrive with swap */
-			mss->swap_pss += (u64)PAGE_SIZE << PSS_SHIFT;
+			int count = swp_swapcount(vma_sim(vma), pte_to_swp_entry(*ptep));
+
+			mss->swap += PAGE_SIZE;
+			mss->swap_pss += ((u64)PAGE_SIZE << PSS_SHIFT) / (count >= 2 ? count : 1);
 			continue;
 		}
 		page = vm_normal_page(vma, addr, *ptep);
 		if (page)
 			smaps_account(mss, page, pte_young(*ptep), pte_dirty(*ptep));
 	}
+	if (vma->vm_file && vma->vm_file->f_inode->kind == SIM_INODE_SHMEM)
+		mss->swap += shmem_swap_usage(vma) * PAGE_SIZE; /* no SwapPss for tmpfs */
 	if (vma->vm_flags & VM_LOCKED)
 		mss->locked = (unsigned long)(mss->pss >> PSS_SHIFT);
 }

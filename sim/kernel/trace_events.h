@@ -77,6 +77,20 @@
 	F(__remove_mapping)                                                                        \
 	F(workingset_eviction)                                                                     \
 	F(deactivate_page)                                                                         \
+	F(get_swap_page)                                                                           \
+	F(add_to_swap)                                                                             \
+	F(add_to_swap_cache)                                                                       \
+	F(__delete_from_swap_cache)                                                                \
+	F(swapin_readahead)                                                                        \
+	F(swap_writepage)                                                                          \
+	F(swap_readpage)                                                                           \
+	F(pageout)                                                                                 \
+	F(shmem_writepage)                                                                         \
+	F(shmem_swapin)                                                                            \
+	F(shrink_inactive_list)                                                                    \
+	F(shrink_active_list)                                                                      \
+	F(page_referenced)                                                                         \
+	F(out_of_memory)                                                                           \
 	F(__pte_alloc)                                                                             \
 	F(__pmd_alloc)                                                                             \
 	F(__pud_alloc)                                                                             \
@@ -146,6 +160,7 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
  *	note		text			a remark of the model's ("reuse: last mapper")
  *	cache		pfn addr=index arg=inode text	a page-cache slot changed
  *	inode		arg=inode text		an inode was created or freed
+ *	swap		addr=offset pfn arg=swap_map text	a swap slot or the swap cache changed
  */
 #define SIM_TRACE_EVENTS(E)                                                                        \
 	E(fn_enter)                                                                                \
@@ -167,7 +182,8 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
 	E(access)                                                                                  \
 	E(note)                                                                                    \
 	E(cache)                                                                                   \
-	E(inode)
+	E(inode)                                                                                   \
+	E(swap)
 
 enum sim_event_type {
 #define SIM_EV_ENUM(name) SIM_EV_##name,

@@ -9,6 +9,7 @@
  */
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 /*
  * truncate_inode_pages_range - remove the pages wholly inside the bytes
@@ -42,6 +43,12 @@ void truncate_inode_pages_range(struct address_space *mapping, u64 lstart, u64 l
 		if (radix_tree_exceptional_entry(entry)) {
 			radix_tree_delete(&mapping->i_pages, iter.index);
 			mapping->nrexceptional--;
+			if (mapping->host->kind == SIM_INODE_SHMEM) {
+				/* a tmpfs page on swap: its slot goes too */
+				free_swap_and_cache(m, radix_to_swp_entry(entry));
+				mapping->host->swapped--;
+				mapping->host->alloced--;
+			}
 		} else {
 			VM_BUG_ON_PAGE(page_mapped((struct page *)entry), (struct page *)entry);
 			delete_from_page_cache(entry);

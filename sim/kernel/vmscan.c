@@ -4,23 +4,27 @@
  * them or keep them. Models mm/vmscan.c (Linux v4.19) with the reclaim of
  * an explicit page list that MADV_PAGEOUT uses (reclaim_pages, v5.4).
  *
- * For a page-cache page of a regular file (shrink_page_list):
- *  - try_to_unmap clears every PTE mapping it, moving a dirty PTE bit to
- *    the page;
- *  - a clean page is dropped (__remove_mapping): its slot keeps a shadow
- *    entry (workingset_eviction) and the frame is freed;
- *  - a dirty page is not written from here: it is marked PG_reclaim ("free
- *    it when written back"), kept in the cache and activated
- *    (nr_vmscan_immediate_reclaim, pgactivate), as the real kernel does for
- *    reclaim that is not kswapd.
+ * shrink_page_list, for each kind of page:
+ *  - anonymous: add_to_swap gives it a slot and puts it in the swap cache,
+ *    dirty; try_to_unmap turns every PTE into a swap PTE (the entry, and the
+ *    exclusive mark under 6.18); pageout writes it (swap_writepage). On a
+ *    disk the page stays in the swap cache under writeback; on zram, or once
+ *    clean, it leaves the cache and is freed. A clean page already in the
+ *    swap cache (read back, not written since) is freed without I/O.
+ *  - tmpfs: try_to_unmap clears its PTEs (file style); shmem_writepage moves
+ *    it from its file to the swap cache and leaves the swap entry in the
+ *    file's slot as an exceptional entry; then as anonymous.
+ *  - regular file: try_to_unmap; a clean page is dropped (__remove_mapping)
+ *    leaving a shadow entry (workingset_eviction); a dirty one is not
+ *    written from here: PG_reclaim, kept and activated
+ *    (nr_vmscan_immediate_reclaim, pgactivate), as for reclaim that is not
+ *    kswapd.
  *
- * Not modelled yet: anonymous and tmpfs pages (they go to swap: add_to_swap,
- * pageout, shmem_writepage), the LRU scan with its reference checks
- * (shrink_inactive_list, page_referenced), kswapd and watermarks. Callers
- * refuse ranges that hold such pages.
+ * Not modelled: kswapd and watermarks, memcg, the isolation batches.
  */
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 
 /* Clear one PTE that maps @page (try_to_unmap_one), keeping its dirty bit. */
 static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
@@ -28,9 +32,19 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 {
 	struct mm_struct *mm = vma->vm_mm;
 	pte_t *ptep = sim_lookup_pte(mm, addr);
-	pte_t pte = *ptep;
+	pte_t pte = *ptep, swp_pte = __pte(0);
 
-	set_pte_at(mm, addr, ptep, __pte(0));
+	if (PageAnon(page)) {
+		/* The PTE keeps the way back: the swap entry (and exclusivity). */
+		swp_entry_t entry = page_swp_entry(page);
+
+		swap_duplicate(mm->sim, entry);
+		swp_pte = swp_entry_to_pte(entry);
+		if (mm->sim->cfg.kernel == SIM_KERNEL_6_18 && PageAnonExclusive(page))
+			swp_pte = pte_swp_mkexclusive(swp_pte);
+		add_mm_counter(mm, MM_SWAPENTS, 1);
+	}
+	set_pte_at(mm, addr, ptep, swp_pte);
 	if (pte_dirty(pte))
 		set_page_dirty(page);
 	add_mm_counter(mm, mm_counter(page), -1);
@@ -54,12 +68,19 @@ static void __remove_mapping(struct address_space *mapping, struct page *page)
 {
 	struct sim_machine *m = mapping->host->sim;
 	TRACE_FUNC(TR(m), __remove_mapping);
-	void *shadow = workingset_eviction(mapping, page);
 	struct radix_tree_node *node;
+	void *shadow;
 	void **slot;
 
 	VM_BUG_ON_PAGE(page_mapped(page) || PageDirty(page), page);
+	if (PageSwapBacked(page)) {
+		/* A clean tmpfs page (read, never written): it becomes a hole again. */
+		mapping->host->alloced--;
+		delete_from_page_cache(page);
+		return;
+	}
 	BUG_ON(!__radix_tree_lookup(&mapping->i_pages, page->index, &node, &slot));
+	shadow = workingset_eviction(mapping, page);
 	radix_tree_clear_tags(&mapping->i_pages, node, slot);
 	__radix_tree_replace(&mapping->i_pages, node, slot, shadow, NULL);
 	mapping->nrpages--;
@@ -85,21 +106,78 @@ static void activate_page(struct sim_machine *m, struct page *page)
 	m->inactive_age++;
 }
 
-/* Reclaim one page-cache page of a regular file, references ignored. */
-static void shrink_page_list(struct sim_machine *m, struct page *page)
+/*
+ * The swap cache lets go of a clean page that nobody maps (__remove_mapping
+ * for swap cache pages): the slot keeps its swap PTE or tmpfs references.
+ */
+static void remove_from_swap_cache(struct sim_machine *m, struct page *page)
+{
+	TRACE_FUNC(TR(m), __remove_mapping);
+
+	VM_BUG_ON_PAGE(page_mapped(page) || PageDirty(page) || PageWriteback(page), page);
+	delete_from_swap_cache(m, page); /* the cache's reference was the last one */
+}
+
+/*
+ * pageout - write a dirty swap-backed page: clear its dirty bit and hand it
+ * to swap_writepage. Counted in nr_vmscan_write.
+ */
+static void pageout(struct sim_machine *m, struct page *page)
+{
+	TRACE_FUNC(TR(m), pageout);
+
+	ClearPageDirty(page);
+	mod_node_page_state(m, NR_VMSCAN_WRITE, 1);
+	swap_writepage(m, page);
+}
+
+/*
+ * shrink_page_list - reclaim one page, references ignored (MADV_PAGEOUT,
+ * or a page reclaim chose). Returns true if the frame was freed.
+ */
+static bool shrink_page_list(struct sim_machine *m, struct page *page)
 {
 	TRACE_FUNC(TR(m), shrink_page_list);
 
+	if (PageSwapBacked(page) && !PageSwapCache(page)) {
+		if (!m->swap) {
+			activate_page(m, page); /* no swap: it must stay */
+			return false;
+		}
+		if (PageAnon(page) && !add_to_swap(m, page)) {
+			sim_note(m, "the swap device is full: the page stays");
+			activate_page(m, page);
+			return false;
+		}
+	}
 	if (page_mapped(page))
 		try_to_unmap(m, page);
+	if (PageWriteback(page))
+		return false; /* still being written from an earlier pass */
 	if (PageDirty(page)) {
-		sim_note(m, "dirty: not written from here; kept, to be freed once written back");
-		SetPageReclaim(page);
-		mod_node_page_state(m, NR_VMSCAN_IMMEDIATE, 1);
-		activate_page(m, page);
-		return;
+		if (!PageSwapBacked(page)) {
+			sim_note(m, "dirty: not written from here; kept, to be freed once written back");
+			SetPageReclaim(page);
+			mod_node_page_state(m, NR_VMSCAN_IMMEDIATE, 1);
+			activate_page(m, page);
+			return false;
+		}
+		if (!PageAnon(page) && !shmem_writepage(page)) {
+			activate_page(m, page);
+			return false;
+		}
+		pageout(m, page);
+		if (PageWriteback(page)) {
+			sim_note(m, "written asynchronously: the page stays in the swap cache until written");
+			return false;
+		}
+	}
+	if (PageSwapCache(page)) {
+		remove_from_swap_cache(m, page);
+		return true;
 	}
 	__remove_mapping(page->mapping, page);
+	return true;
 }
 
 /*
@@ -113,8 +191,7 @@ void reclaim_pages(struct sim_machine *m, struct page **pages, unsigned long nr)
 	for (unsigned long i = 0; i < nr; i++) {
 		struct page *page = pages[i];
 
-		BUG_ON(PageAnon(page) || PageSwapBacked(page)); /* swap is not built */
-		put_page(m, page); /* the page cache still holds it */
+		put_page(m, page); /* the LRU, the cache or the PTEs still hold it */
 		shrink_page_list(m, page);
 	}
 }

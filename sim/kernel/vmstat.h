@@ -29,6 +29,16 @@
 	X(PGPGIN, "pgpgin")                                                                        \
 	X(PGPGOUT, "pgpgout")                                                                      \
 	X(NR_VMSCAN_IMMEDIATE, "nr_vmscan_immediate_reclaim")                                     \
+	X(NR_SWAPCACHE, "nr_swapcached")                                                           \
+	X(NR_VMSCAN_WRITE, "nr_vmscan_write")                                                      \
+	X(PSWPIN, "pswpin")                                                                        \
+	X(PSWPOUT, "pswpout")                                                                      \
+	X(SWPIN_ZERO, "swpin_zero")                                                                \
+	X(SWPOUT_ZERO, "swpout_zero")                                                              \
+	X(SWAP_RA, "swap_ra")                                                                      \
+	X(SWAP_RA_HIT, "swap_ra_hit")                                                              \
+	X(WORKINGSET_REFAULT_ANON, "workingset_refault_anon")                                     \
+	X(WORKINGSET_ACTIVATE_ANON, "workingset_activate_anon")                                   \
 	X(PGFAULT, "pgfault")                                                                      \
 	X(PGACTIVATE, "pgactivate")                                                                \
 	X(PGDEACTIVATE, "pgdeactivate")                                                            \

@@ -64,6 +64,7 @@ struct scn_backend_ops {
 	int (*pread)(struct scn_backend *be, int obj, uint64_t pos, uint64_t *value, bool *eof);
 	int (*fsync)(struct scn_backend *be, int obj);
 	int (*fadvise)(struct scn_backend *be, int obj, uint64_t pos, uint64_t len, bool willneed);
+	int (*writeback)(struct scn_backend *be);
 
 	void (*observe_page)(struct scn_backend *be, int proc, uint64_t addr,
 			     struct scn_page_obs *obs);
@@ -76,6 +77,8 @@ struct scn_backend_ops {
 			     const char *key, uint64_t *bytes);
 	int (*observe_meminfo)(struct scn_backend *be, const char *key, uint64_t *bytes);
 	int (*observe_vmstat)(struct scn_backend *be, const char *key, int64_t *value);
+	/* Swap slots in use and pages in the swap cache (expect swap). */
+	void (*observe_swap)(struct scn_backend *be, uint64_t *used, uint64_t *cached);
 	/* What the page-cache slot @index of @obj holds. */
 	enum scn_cache_state (*observe_cache)(struct scn_backend *be, int obj, uint64_t index);
 };

@@ -10,6 +10,7 @@
 
 #include "fs.h"
 #include "internal.h"
+#include "swap.h"
 #include "meminfo.h"
 #include "task_mmu.h"
 
@@ -414,6 +415,20 @@ static int sim_fadvise_(struct scn_backend *be, int obj, uint64_t pos, uint64_t 
 			   willneed ? POSIX_FADV_WILLNEED : POSIX_FADV_DONTNEED);
 }
 
+static int sim_writeback_(struct scn_backend *be)
+{
+	sim_writeback_all(to_sim(be)->m);
+	return 0;
+}
+
+static void sim_observe_swap(struct scn_backend *be, uint64_t *used, uint64_t *cached)
+{
+	struct swap_info_struct *si = to_sim(be)->m->swap;
+
+	*used = si ? si->inuse_pages : 0;
+	*cached = si ? si->nr_cached : 0;
+}
+
 /* The inode behind an object: its open file's, or its SysV segment's. */
 struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj)
 {
@@ -463,6 +478,8 @@ static const struct scn_backend_ops sim_ops = {
 	.fsync = sim_fsync_,
 	.fadvise = sim_fadvise_,
 	.observe_cache = sim_observe_cache,
+	.writeback = sim_writeback_,
+	.observe_swap = sim_observe_swap,
 	.observe_page = sim_observe_page,
 	.observe_faults = sim_observe_faults,
 	.observe_alive = sim_observe_alive,
@@ -479,6 +496,8 @@ struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
 		.kernel = cfg->kernel == SCN_KERNEL_4_19 ? SIM_KERNEL_4_19 : SIM_KERNEL_6_18,
 		.ram_pages = cfg->ram_pages,
 		.swap_pages = cfg->swap_pages,
+		.swap_synchronous = cfg->swap_device == SCN_SWAP_ZRAM,
+		.swap_ra_cluster = cfg->swap_ra == SCN_SWAP_RA_CLUSTER,
 		.fault_around_bytes = cfg->fault_around_bytes,
 		.read_ahead_bytes = cfg->read_ahead_bytes,
 		.page_cluster = cfg->page_cluster,
