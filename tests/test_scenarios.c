@@ -147,7 +147,7 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 	cr_assert(f);
 	cr_assert_eq(scn_run(f, &opt, &err), SCN_REFUSED);
 	fclose(out);
-	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: reclaim and swap"),
+	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: reclaim N"),
 		  "%s", err->message);
 	cr_assert_eq(len, 0, "something ran: %s", buf);
 	free(buf);

@@ -11,6 +11,7 @@
 #include "runner.h"
 
 #include "backend.h"
+#include "scn_limits.h"
 #include "sim_check.h"
 #include "sim_machine.h"
 #include "text_views.h"
@@ -67,17 +68,12 @@ static const char *unsupported_kind(const struct scn_stmt *s)
 {
 	switch (s->kind) {
 	case SCN_RECLAIM:
-	case SCN_WRITEBACK:
-	case SCN_EXPECT_SWAP:
-		return "reclaim and swap";
+		return "reclaim N (the LRU scan; MADV_PAGEOUT reclaims chosen pages)";
 	case SCN_MADVISE:
 		if (s->madvise == SCN_MADV_WILLNEED || s->madvise == SCN_MADV_FREE)
 			return "madvise willneed and free (they need swap)";
 		return NULL;
-	case SCN_SHOW:
-		if (s->view == SCN_VIEW_SWAP || s->view == SCN_VIEW_LRU)
-			return "show swap/lru (reclaim and swap)";
-		return NULL;
+
 	default:
 		return NULL;
 	}
@@ -86,8 +82,6 @@ static const char *unsupported_kind(const struct scn_stmt *s)
 /* The config keys whose non-default values only matter to features not built yet. */
 static const char *unsupported_config(const struct scn_config *c)
 {
-	if (c->swap_device != SCN_SWAP_DISK)
-		return "config swap_device=zram (swap)";
 	if (c->overcommit != 0 || (c->set & SCN_CFG_OVERCOMMIT_RATIO))
 		return "config overcommit (overcommit accounting)";
 	return NULL;
@@ -222,7 +216,7 @@ bool scn_check_supported(const struct scn_file *f, GError **err)
 	}
 	g_hash_table_destroy(sizes);
 	g_hash_table_destroy(segs);
-	return ok;
+	return ok && scn_check_limits(f, err);
 }
 
 /* ---- running ---------------------------------------------------------- */
@@ -418,11 +412,6 @@ static void run_range_call(struct runner *r, const struct scn_stmt *s)
 		err = r->be->ops->mprotect(r->be, id, addr, len, s->prot);
 	else
 		err = r->be->ops->madvise(r->be, id, addr, len, s->madvise);
-	if (err == -ENOSYS) { /* the model met a page it cannot reclaim without swap */
-		refuse(&r->refusal, r->f, s->loc,
-		       "not supported yet: MADV_PAGEOUT of anonymous or tmpfs pages (they need swap)");
-		return;
-	}
 	if (check_outcome(r, s, err))
 		say(r, "= 0");
 }
@@ -670,7 +659,7 @@ static void expect_counters(struct runner *r, const struct scn_stmt *s)
 		pass(r);
 }
 
-static void run_show(struct runner *r, const struct scn_stmt *s)
+static void run_show(struct runner *r, const struct scn_stmt *s, FILE *to)
 {
 	struct sim_machine *m = scn_sim_backend_machine(r->be);
 	g_autoptr(GString) out = g_string_new("");
@@ -695,6 +684,12 @@ static void run_show(struct runner *r, const struct scn_stmt *s)
 	case SCN_VIEW_VMSTAT:
 		viz_text_vmstat(out, m);
 		break;
+	case SCN_VIEW_SWAP:
+		viz_text_swap(out, m);
+		break;
+	case SCN_VIEW_LRU:
+		viz_text_lru(out, m);
+		break;
 	case SCN_VIEW_CACHE:
 		viz_text_cache(out, scn_sim_backend_inode(r->be, obj_of(r, s->object)->id),
 			       r->f->config.tree == SCN_TREE_XARRAY);
@@ -702,7 +697,7 @@ static void run_show(struct runner *r, const struct scn_stmt *s)
 	default:
 		BUG(); /* refused before the run */
 	}
-	fputs(out->str, r->out);
+	fputs(out->str, to);
 }
 
 /* ---- objects: files and shared memory --------------------------------- */
@@ -841,6 +836,19 @@ static const char *const cache_state_names[] = {
 	[SCN_CACHE_SHADOW] = "shadow", [SCN_CACHE_EMPTY] = "empty",
 };
 
+static void expect_swap(struct runner *r, const struct scn_stmt *s)
+{
+	uint64_t used, cached;
+	bool ok = true;
+
+	r->be->ops->observe_swap(r->be, &used, &cached);
+	for (int i = 0; i < s->nkvs; i++)
+		ok &= expect_value(r, s, &s->kvs[i],
+				   (int64_t)(strcmp(s->kvs[i].key, "used") == 0 ? used : cached), false);
+	if (ok)
+		pass(r);
+}
+
 static void expect_cache(struct runner *r, const struct scn_stmt *s)
 {
 	uint64_t first, last;
@@ -918,6 +926,13 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 	case SCN_EXPECT_CACHE:
 		expect_cache(r, s);
 		return true;
+	case SCN_EXPECT_SWAP:
+		expect_swap(r, s);
+		return true;
+	case SCN_WRITEBACK:
+		r->be->ops->writeback(r->be);
+		say(r, "in-flight writeback completed");
+		return true;
 	case SCN_MREMAP:
 		run_mremap(r, s);
 		return true;
@@ -961,7 +976,7 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 		fprintf(r->out, "%*s-- snapshot \"%s\" --\n", INDENT, "", s->text);
 		return true;
 	case SCN_SHOW:
-		run_show(r, s);
+		run_show(r, s, r->out);
 		return true;
 	default:
 		BUG(); /* refused before the run */
@@ -989,6 +1004,47 @@ static void record_vmstat_base(struct runner *r)
 				    (gpointer)(intptr_t)global_node_page_state(m, (enum vm_item)i));
 }
 
+/* The run in progress, for the stepper's look-ups from a hook or a listener. */
+static struct runner *current_run;
+
+static struct runner *run_on(struct scn_backend *be)
+{
+	BUG_ON(!current_run || current_run->be != be);
+	return current_run;
+}
+
+bool scn_run_show(struct scn_backend *be, const struct scn_stmt *s, FILE *out, GError **err)
+{
+	struct runner *r = run_on(be);
+	const char *why = unsupported_kind(s);
+
+	if (why) {
+		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED, "not supported yet: %s", why);
+		return false;
+	}
+	if (s->proc && !g_hash_table_contains(r->procs, s->proc)) {
+		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED, "no process '%s' yet", s->proc);
+		return false;
+	}
+	if (s->object && !g_hash_table_contains(r->objects, s->object)) {
+		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED, "no object '%s' yet", s->object);
+		return false;
+	}
+	run_show(r, s, out);
+	return true;
+}
+
+bool scn_run_mapping(struct scn_backend *be, const char *name, uint64_t *start, uint64_t *pages)
+{
+	struct mapping *m = g_hash_table_lookup(run_on(be)->maps, name);
+
+	if (!m)
+		return false;
+	*start = m->start;
+	*pages = m->pages;
+	return true;
+}
+
 enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *opt, GError **err)
 {
 	struct runner r = { .f = f, .opt = opt, .out = opt->out };
@@ -1008,6 +1064,7 @@ enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *
 	if (opt->listener)
 		sim_trace_attach(&scn_sim_backend_machine(r.be)->tracer, *opt->listener);
 
+	current_run = &r;
 	if (f->title)
 		fprintf(r.out, "== %s: %s\n", f->path, f->title);
 	for (int i = 0; go && i < f->nstmts; i++) {
@@ -1030,6 +1087,7 @@ enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *
 		fprintf(r.out, "%s: %d passed, %d failed\n", f->path, r.passed, r.failed);
 
 	/* Tearing down what is left is not part of the scenario: no narration. */
+	current_run = NULL;
 	sim_trace_detach(&scn_sim_backend_machine(r.be)->tracer, r.tt);
 	if (opt->listener)
 		sim_trace_detach(&scn_sim_backend_machine(r.be)->tracer, opt->listener->data);

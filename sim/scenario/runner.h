@@ -51,6 +51,16 @@ enum scn_status {
 enum scn_status scn_run(const struct scn_file *f, const struct scn_run_options *opt,
 			GError **err);
 
+/*
+ * For a hook or a listener of the run in progress on @be (the stepper):
+ * scn_run_show() prints `show` statement @s (kind SCN_SHOW) to @out now, by
+ * the names the run knows at this point; an unknown name or a view not built
+ * yet sets *err instead. scn_run_mapping() says where mapping @name is now
+ * (false if the run has made none by that name).
+ */
+bool scn_run_show(struct scn_backend *be, const struct scn_stmt *s, FILE *out, GError **err);
+bool scn_run_mapping(struct scn_backend *be, const char *name, uint64_t *start, uint64_t *pages);
+
 /* Check that everything @f uses is built; the first refusal as a message. */
 bool scn_check_supported(const struct scn_file *f, GError **err);
 
