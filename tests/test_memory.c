@@ -11,6 +11,8 @@
  */
 #include "sim_fixture.h"
 
+#include <signal.h>
+
 /* real-kernel-6.18.md §1 p01 step 2-3; kernel-behaviour.md §2.2. */
 Test(memory, read_fault_maps_the_shared_zero_page)
 {
@@ -319,7 +321,12 @@ Test(memory, new_anon_pages_start_inactive_under_6_18_and_active_under_4_19)
 }
 
 /* The fault path's error exit must leave the machine consistent. */
-Test(memory, a_write_fault_with_no_free_frame_fails_with_enomem_and_changes_nothing)
+/*
+ * No free frame, no swap, nothing to reclaim: the OOM killer picks the only
+ * process, the one faulting, and the access ends in SIGKILL; its memory
+ * comes back.
+ */
+Test(memory, a_write_fault_with_no_frame_left_gets_the_process_oom_killed)
 {
 	struct sim_machine *m = machine_new(SIM_KERNEL_6_18, 3);
 	struct task_struct *t = sim_task_create(m, "oom");
@@ -328,10 +335,11 @@ Test(memory, a_write_fault_with_no_free_frame_fails_with_enomem_and_changes_noth
 	for (int i = 0; i < 3; i++)
 		store(t, a + i * PG, (u64)i + 1);
 	cr_assert_eq(vmstat(m, NR_FREE_PAGES), 0);
-	cr_assert_eq(try_store(t, a + 3 * PG, 9), -ENOMEM);
-	cr_assert_eq(t->min_flt, 3, "a failed fault is not counted in getrusage");
-	assert_present(t->mm, a, 4, "1110");
-	cr_assert_eq(load(t, a + 2 * PG), 3);
+	cr_assert_eq(try_store(t, a + 3 * PG, 9), SIGKILL);
+	cr_assert(t->oom_killed && t->exited && !t->mm);
+	cr_assert_eq(t->min_flt, 3, "the fault that failed is not counted in getrusage");
+	cr_assert_eq(vmstat(m, NR_FREE_PAGES), 3);
+	cr_assert_eq(vmstat(m, OOM_KILL), 1);
 	assert_machine_ok(m);
 	machine_destroy(m);
 }

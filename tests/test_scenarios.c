@@ -136,7 +136,7 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 	static const char text[] = "process A\n"
 				   "A: m = mmap 4p anon private\n"
 				   "A: write m[0]\n"
-				   "reclaim 4\n";
+				   "A: madvise m[0] willneed\n";
 	g_autoptr(GError) err = NULL;
 	struct scn_file *f = scn_parse_string("later.scn", text, sizeof(text) - 1, &err);
 	char *buf = NULL;
@@ -147,29 +147,36 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 	cr_assert(f);
 	cr_assert_eq(scn_run(f, &opt, &err), SCN_REFUSED);
 	fclose(out);
-	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: reclaim N"),
+	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: madvise willneed"),
 		  "%s", err->message);
 	cr_assert_eq(len, 0, "something ran: %s", buf);
 	free(buf);
 	scn_file_free(f);
 }
 
-Test(scenarios, running_out_of_simulated_ram_is_refused_with_the_line)
+/* RAM runs out with nothing to reclaim: the OOM killer ends the process, and the run goes on. */
+Test(scenarios, running_out_of_simulated_ram_calls_the_oom_killer)
 {
-	static const char text[] = "config ram=2p\n"
+	static const char text[] = "config ram=2p swap=0\n"
 				   "process A\n"
 				   "A: m = mmap 4p anon private\n"
-				   "A: write m[0..3]\n";
+				   "A: write m[0..3]\n"
+				   "expect A killed\n"
+				   "A: read m[0]\n";
 	g_autoptr(GError) err = NULL;
 	struct scn_file *f = scn_parse_string("small.scn", text, sizeof(text) - 1, &err);
-	FILE *out = fopen("/dev/null", "w");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
 	struct scn_run_options opt = { .trace = SCN_TRACE_NONE, .out = out };
 
 	cr_assert(f);
-	cr_assert_eq(scn_run(f, &opt, &err), SCN_REFUSED);
+	cr_assert_eq(scn_run(f, &opt, &err), SCN_FAILED);
 	fclose(out);
-	cr_assert(strstr(err->message, "small.scn:4:1: error: the simulated RAM (ram=2p) is exhausted"),
-		  "%s", err->message);
+	cr_assert(strstr(buf, "(page 2) raised SIGKILL"), "%s", buf);
+	cr_assert(strstr(buf, "small.scn:6: FAILED: A: read m[0]"), "%s", buf);
+	cr_assert(strstr(buf, "1 passed, 2 failed"), "%s", buf);
 	assert_nothing_allocated("small.scn");
+	free(buf);
 	scn_file_free(f);
 }

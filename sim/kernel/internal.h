@@ -121,6 +121,9 @@ void deactivate_page(struct sim_machine *m, struct page *page);
 /* in workingset.c */
 void *workingset_eviction(struct address_space *mapping, struct page *page);
 
+/* in oom_kill.c */
+bool out_of_memory(struct sim_machine *m, struct task_struct *current);
+
 /* in fault.c */
 int do_user_addr_fault(struct task_struct *t, unsigned long address, bool write);
 

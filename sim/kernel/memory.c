@@ -275,7 +275,7 @@ static bool can_reuse_anon_page(struct sim_machine *m, struct page *page)
  * process is its last mapper (after fork: the other side already copied it
  * away, or exited), otherwise copied.
  */
-static vm_fault_t do_wp_page(struct vm_fault *vmf)
+static vm_fault_t __do_wp_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct sim_machine *m = vma_sim(vma);
@@ -299,6 +299,20 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 		return wp_page_shared(vmf);
 	sim_note(m, "a page-cache page in a private mapping: copy it (COW)");
 	return wp_page_copy(vmf);
+}
+
+/* The page a COW works on is locked, so reclaim leaves it alone meanwhile. */
+static vm_fault_t do_wp_page(struct vm_fault *vmf)
+{
+	struct page *page = vm_normal_page(vmf->vma, vmf->address, vmf->orig_pte);
+	vm_fault_t ret;
+
+	if (page)
+		SetPageLocked(page);
+	ret = __do_wp_page(vmf);
+	if (page)
+		ClearPageLocked(page);
+	return ret;
 }
 
 /*

@@ -7,18 +7,46 @@
  * frame first, as the kernel's per-CPU free lists do (a hot page), which
  * also makes the order of pfns deterministic.
  *
+ * When the list is empty, the slow path reclaims (direct reclaim) and, if
+ * nothing could be freed, calls the OOM killer.
+ *
  * Not modelled: the buddy allocator's higher orders, zones and watermarks
- * (reclaim and the OOM killer decide what happens when the list is empty),
- * per-CPU lists, migrate types, GFP flags.
+ * (kswapd), per-CPU lists, migrate types, GFP flags.
  */
 #include "internal.h"
+
+/*
+ * __alloc_pages_slowpath - no free frame: reclaim some (direct reclaim),
+ * and if that frees nothing, call the OOM killer, and try again. Gives up
+ * when the OOM killer chose the task running now (it dies when its access
+ * unwinds) or found nobody.
+ */
+static bool __alloc_pages_slowpath(struct sim_machine *m)
+{
+	TRACE_FUNC(TR(m), __alloc_pages_slowpath);
+
+	if (m->in_reclaim)
+		return false; /* reclaim itself is allocating: do not recurse */
+	for (int tries = 0; tries < 16 && list_empty(&m->free_list); tries++) {
+		unsigned long freed;
+
+		m->in_reclaim = true;
+		freed = sim_reclaim(m, 32, m->swap != NULL, true);
+		m->in_reclaim = false;
+		if (freed || !list_empty(&m->free_list))
+			continue;
+		if (!out_of_memory(m, m->current))
+			return false;
+	}
+	return !list_empty(&m->free_list);
+}
 
 struct page *sim_alloc_page(struct sim_machine *m)
 {
 	TRACE_FUNC(TR(m), alloc_pages);
 	struct page *page;
 
-	if (list_empty(&m->free_list))
+	if (list_empty(&m->free_list) && !__alloc_pages_slowpath(m))
 		return NULL;
 	page = list_first_entry(&m->free_list, struct page, lru);
 	list_del(&page->lru);

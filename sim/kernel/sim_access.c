@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#include <signal.h>
+
 /* The PTE allows this access without a fault. */
 static bool pte_allows(pte_t pte, bool write)
 {
@@ -30,8 +32,16 @@ int sim_access(struct task_struct *t, unsigned long addr, bool write, u64 *value
 		struct page *page;
 
 		if (!ptep || !pte_allows(*ptep, write)) {
-			int ret = do_user_addr_fault(t, addr, write);
+			int ret;
 
+			m->current = t;
+			ret = do_user_addr_fault(t, addr, write);
+			m->current = NULL;
+			if (ret == -ENOMEM && t->oom_killed) {
+				/* The OOM killer chose this task: it dies now. */
+				sim_exit(t);
+				return SIGKILL;
+			}
 			if (ret)
 				return ret;
 			continue;

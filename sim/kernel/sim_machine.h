@@ -61,6 +61,8 @@ struct sim_machine {
 	unsigned long next_ino;
 	struct list_head shm_segments; /* SysV segments (struct shmid_kernel), by id */
 	struct swap_info_struct *swap;  /* the swap device, or NULL (config swap=0) */
+	struct task_struct *current;    /* the task whose access or call runs now, or NULL */
+	bool in_reclaim;		/* direct reclaim runs: no reclaim within it */
 	int next_shmid;
 	unsigned int next_anon_vma_id;
 	long vm_stat[NR_VM_ITEMS];
@@ -172,6 +174,8 @@ int sim_shmat(struct task_struct *t, int shmid, unsigned long addr, bool readonl
 int sim_shmdt(struct task_struct *t, unsigned long addr);
 int sim_shmctl_rmid(struct sim_machine *m, int shmid);
 int sim_shm_info(struct sim_machine *m, int shmid, unsigned long *nattch, bool *dest);
+/* `reclaim N [anon|file]`: free N frames (ULONG_MAX: all that can go). */
+unsigned long sim_reclaim(struct sim_machine *m, unsigned long nr_pages, bool anon, bool file);
 /* `writeback`: complete every write in flight; returns how many. */
 unsigned long sim_writeback_all(struct sim_machine *m);
 struct inode *sim_file_inode(struct file *file);

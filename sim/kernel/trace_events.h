@@ -91,6 +91,9 @@
 	F(shrink_active_list)                                                                      \
 	F(page_referenced)                                                                         \
 	F(out_of_memory)                                                                           \
+	F(shrink_node)                                                                             \
+	F(oom_kill_process)                                                                        \
+	F(__alloc_pages_slowpath)                                                                  \
 	F(__pte_alloc)                                                                             \
 	F(__pmd_alloc)                                                                             \
 	F(__pud_alloc)                                                                             \
@@ -161,6 +164,7 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
  *	cache		pfn addr=index arg=inode text	a page-cache slot changed
  *	inode		arg=inode text		an inode was created or freed
  *	swap		addr=offset pfn arg=swap_map text	a swap slot or the swap cache changed
+ *	oom		arg=pid new=badness text=comm	the OOM killer chose a victim
  */
 #define SIM_TRACE_EVENTS(E)                                                                        \
 	E(fn_enter)                                                                                \
@@ -183,7 +187,8 @@ extern const char *const sim_fn_names[SIM_NR_FNS];
 	E(note)                                                                                    \
 	E(cache)                                                                                   \
 	E(inode)                                                                                   \
-	E(swap)
+	E(swap)                                                                                    \
+	E(oom)
 
 enum sim_event_type {
 #define SIM_EV_ENUM(name) SIM_EV_##name,

@@ -20,7 +20,17 @@
  *    (nr_vmscan_immediate_reclaim, pgactivate), as for reclaim that is not
  *    kswapd.
  *
- * Not modelled: kswapd and watermarks, memcg, the isolation batches.
+ * `reclaim N [anon|file]` scans the inactive lists from their tails
+ * (shrink_inactive_list) with the classic reference checks
+ * (page_check_references): a page whose PTEs were young since the last look
+ * is activated if it is anonymous or tmpfs, or if it was referenced before
+ * too; a file page young once is kept and marked referenced (second chance);
+ * the rest are reclaimed. When an inactive list runs short, the active list
+ * is aged onto it (shrink_active_list).
+ *
+ * Not modelled: kswapd and watermarks (reclaim runs when the scenario says,
+ * or when an allocation fails: direct reclaim), swappiness (file and anon
+ * lists are scanned in turn), memcg, the isolation batches.
  */
 #include "fs.h"
 #include "internal.h"
@@ -208,4 +218,155 @@ void deactivate_page(struct sim_machine *m, struct page *page)
 	ClearPageReferenced(page);
 	lru_cache_add(m, page);
 	count_vm_event(m, PGDEACTIVATE);
+}
+
+/* Clear one young PTE of the page, counting it (page_referenced_one). */
+static bool page_referenced_one(struct page *page, struct vm_area_struct *vma, unsigned long addr,
+				void *arg)
+{
+	pte_t *ptep = sim_lookup_pte(vma->vm_mm, addr);
+	int *referenced = arg;
+
+	if (pte_young(*ptep)) {
+		set_pte_at(vma->vm_mm, addr, ptep, pte_mkold(*ptep));
+		(*referenced)++;
+	}
+	return true;
+}
+
+/* How many PTEs mapping @page were young; their young bits are cleared. */
+static int page_referenced(struct sim_machine *m, struct page *page)
+{
+	TRACE_FUNC(TR(m), page_referenced);
+	int referenced = 0;
+
+	if (page_mapped(page))
+		rmap_walk(m, page, page_referenced_one, &referenced);
+	return referenced;
+}
+
+enum page_references { PAGEREF_RECLAIM, PAGEREF_KEEP, PAGEREF_ACTIVATE };
+
+static enum page_references page_check_references(struct sim_machine *m, struct page *page)
+{
+	int referenced_ptes = page_referenced(m, page);
+	bool referenced_page = TestClearPageReferenced(page);
+
+	if (referenced_ptes) {
+		if (PageSwapBacked(page))
+			return PAGEREF_ACTIVATE;
+		SetPageReferenced(page);
+		if (referenced_page || referenced_ptes > 1)
+			return PAGEREF_ACTIVATE;
+		return PAGEREF_KEEP;
+	}
+	return PAGEREF_RECLAIM;
+}
+
+/* Move the oldest pages of an active list to the inactive list (aging). */
+static void shrink_active_list(struct sim_machine *m, enum lru_list lru, unsigned long nr)
+{
+	TRACE_FUNC(TR(m), shrink_active_list);
+
+	while (nr-- && !list_empty(&m->lru[lru])) {
+		struct page *page = list_last_entry(&m->lru[lru], struct page, lru);
+
+		page_referenced(m, page); /* the young bits start over */
+		deactivate_page(m, page);
+	}
+}
+
+/*
+ * A fault is working on the page: it is locked, or someone holds a
+ * reference beyond its mappings and its cache's (the kernel's trylock_page
+ * and the refcount freeze of __remove_mapping). Reclaim leaves it alone.
+ */
+static bool page_busy(const struct page *page)
+{
+	int expected = page_mapcount(page);
+
+	if (PageSwapCache(page) || (page->mapping && !PageAnon(page)))
+		expected++;
+	return PageLocked(page) || page_count(page) > expected;
+}
+
+/*
+ * Scan up to @nr pages from the tail of inactive list @lru; returns how many
+ * frames were freed.
+ */
+static unsigned long shrink_inactive_list(struct sim_machine *m, enum lru_list lru,
+					  unsigned long nr)
+{
+	TRACE_FUNC(TR(m), shrink_inactive_list);
+	unsigned long freed = 0;
+
+	while (nr-- && !list_empty(&m->lru[lru])) {
+		struct page *page = list_last_entry(&m->lru[lru], struct page, lru);
+
+		count_vm_event(m, PGSCAN_KSWAPD);
+		if (page_busy(page)) {
+			list_move(&page->lru, &m->lru[lru]);
+			continue;
+		}
+		switch (page_check_references(m, page)) {
+		case PAGEREF_ACTIVATE:
+			activate_page(m, page);
+			continue;
+		case PAGEREF_KEEP:
+			list_move(&page->lru, &m->lru[lru]); /* back to the head: a second chance */
+			continue;
+		case PAGEREF_RECLAIM:
+			break;
+		}
+		list_move(&page->lru, &m->lru[lru]); /* if it stays, it goes round again */
+		if (shrink_page_list(m, page)) {
+			freed++;
+			count_vm_event(m, PGSTEAL_KSWAPD);
+		}
+	}
+	return freed;
+}
+
+static unsigned long lru_size(struct sim_machine *m, enum lru_list lru)
+{
+	unsigned long n = 0;
+	struct list_head *pos;
+
+	list_for_each(pos, &m->lru[lru])
+		n++;
+	return n;
+}
+
+/*
+ * sim_reclaim - free @nr_pages frames (ULONG_MAX: all that can be) from the
+ * anon and/or file LRU lists, as kswapd would. Returns how many were freed.
+ */
+unsigned long sim_reclaim(struct sim_machine *m, unsigned long nr_pages, bool anon, bool file)
+{
+	TRACE_FUNC(TR(m), shrink_node);
+	unsigned long freed = 0;
+
+	for (int pass = 0; pass < 8 && freed < nr_pages; pass++) {
+		unsigned long before = freed;
+
+		for (int kind = 0; kind < 2 && freed < nr_pages; kind++) {
+			enum lru_list inactive = kind ? LRU_INACTIVE_ANON : LRU_INACTIVE_FILE;
+			unsigned long n;
+
+			if ((kind && !anon) || (!kind && !file))
+				continue;
+			if (lru_size(m, inactive) < lru_size(m, inactive + 1))
+				shrink_active_list(m, inactive + 1, lru_size(m, inactive + 1));
+			n = lru_size(m, inactive);
+			while (n && freed < nr_pages) {
+				unsigned long batch = min(n, nr_pages - freed);
+
+				freed += shrink_inactive_list(m, inactive, batch);
+				n -= batch;
+			}
+		}
+		if (freed == before && pass >= 2)
+			break; /* nothing more to free: everything left is in use or cannot go */
+	}
+	return freed;
 }

@@ -42,6 +42,9 @@
 	X(PGFAULT, "pgfault")                                                                      \
 	X(PGACTIVATE, "pgactivate")                                                                \
 	X(PGDEACTIVATE, "pgdeactivate")                                                            \
+	X(PGSCAN_KSWAPD, "pgscan_kswapd")                                                          \
+	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")                                                        \
+	X(OOM_KILL, "oom_kill")                                                                    \
 	X(PGMAJFAULT, "pgmajfault")                                                                \
 	X(PGREUSE, "pgreuse")
 

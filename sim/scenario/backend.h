@@ -65,6 +65,8 @@ struct scn_backend_ops {
 	int (*fsync)(struct scn_backend *be, int obj);
 	int (*fadvise)(struct scn_backend *be, int obj, uint64_t pos, uint64_t len, bool willneed);
 	int (*writeback)(struct scn_backend *be);
+	/* reclaim @nr pages (UINT64_MAX: all) from the anon and/or file LRU; returns freed. */
+	uint64_t (*reclaim)(struct scn_backend *be, uint64_t nr, bool anon, bool file);
 
 	void (*observe_page)(struct scn_backend *be, int proc, uint64_t addr,
 			     struct scn_page_obs *obs);

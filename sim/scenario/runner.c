@@ -67,11 +67,11 @@ static void refuse(GError **err, const struct scn_file *f, struct scn_loc loc, c
 static const char *unsupported_kind(const struct scn_stmt *s)
 {
 	switch (s->kind) {
-	case SCN_RECLAIM:
-		return "reclaim N (the LRU scan; MADV_PAGEOUT reclaims chosen pages)";
 	case SCN_MADVISE:
-		if (s->madvise == SCN_MADV_WILLNEED || s->madvise == SCN_MADV_FREE)
-			return "madvise willneed and free (they need swap)";
+		if (s->madvise == SCN_MADV_WILLNEED)
+			return "madvise willneed (swap-in ahead of faults)";
+		if (s->madvise == SCN_MADV_FREE)
+			return "madvise free (lazy freeing)";
 		return NULL;
 
 	default:
@@ -464,7 +464,7 @@ static bool run_one_access(struct runner *r, const struct scn_stmt *s, int id, u
 		else
 			fail(r, s, "the access at %#" PRIx64 " (page %" PRIu64 ") raised %s",
 			     addr, page, scn_signal_name(sig));
-		return true;
+		return sig != SIGKILL; /* a killed process does nothing more */
 	}
 	if (s->outcome.kind == SCN_OUT_SIGNAL) {
 		fail(r, s, "expected %s at %#" PRIx64 " (page %" PRIu64 "), but the access succeeded",
@@ -494,9 +494,10 @@ static bool run_access(struct runner *r, const struct scn_stmt *s)
 	int id = proc_of(r, s->proc)->id;
 
 	ref_pages(r, &s->ref, &first, &last);
-	for (uint64_t i = first; i <= last; i++)
+	for (uint64_t i = first; i <= last; i++) {
 		if (!run_one_access(r, s, id, i, ref_addr(r, &s->ref, i)))
-			return false;
+			return !r->refusal; /* a refusal stops the run; a kill only the statement */
+	}
 	return true;
 }
 
@@ -868,11 +869,25 @@ static void expect_cache(struct runner *r, const struct scn_stmt *s)
 		pass(r);
 }
 
+/* Statements a process does itself (not observations of it). */
+static bool is_action(enum scn_kind k)
+{
+	return k == SCN_MMAP || k == SCN_MUNMAP || k == SCN_MPROTECT || k == SCN_MREMAP ||
+	       k == SCN_MSYNC || k == SCN_MADVISE || k == SCN_READ || k == SCN_WRITE ||
+	       k == SCN_SHMAT || k == SCN_SHMDT || k == SCN_FORK;
+}
+
 /* Execute one statement. Returns false when the run must stop (a refusal). */
 static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 {
+	const char *actor = s->kind == SCN_FORK ? s->name : s->proc;
 	struct proc *p;
 
+	if (is_action(s->kind) && actor &&
+	    !r->be->ops->observe_alive(r->be, proc_of(r, actor)->id)) {
+		fail(r, s, "process %s is gone (the OOM killer ended it): it cannot do this", actor);
+		return true;
+	}
 	switch (s->kind) {
 	case SCN_TITLE:
 	case SCN_CONFIG:
@@ -929,6 +944,14 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 	case SCN_EXPECT_SWAP:
 		expect_swap(r, s);
 		return true;
+	case SCN_RECLAIM: {
+		uint64_t freed = r->be->ops->reclaim(r->be, s->reclaim_all ? UINT64_MAX : s->count,
+						     s->reclaim_lru != SCN_LRU_FILE,
+						     s->reclaim_lru != SCN_LRU_ANON);
+
+		say(r, "%" PRIu64 " pages reclaimed", freed);
+		return true;
+	}
 	case SCN_WRITEBACK:
 		r->be->ops->writeback(r->be);
 		say(r, "in-flight writeback completed");

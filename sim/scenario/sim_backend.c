@@ -14,6 +14,7 @@
 #include "meminfo.h"
 #include "task_mmu.h"
 
+#include <limits.h>
 #include <string.h>
 
 /* An object: an open file (file, POSIX shm, memfd) or a SysV segment. */
@@ -421,6 +422,12 @@ static int sim_writeback_(struct scn_backend *be)
 	return 0;
 }
 
+static uint64_t sim_reclaim_(struct scn_backend *be, uint64_t nr, bool anon, bool file)
+{
+	return sim_reclaim(to_sim(be)->m, nr == UINT64_MAX ? ULONG_MAX : (unsigned long)nr, anon,
+			   file);
+}
+
 static void sim_observe_swap(struct scn_backend *be, uint64_t *used, uint64_t *cached)
 {
 	struct swap_info_struct *si = to_sim(be)->m->swap;
@@ -479,6 +486,7 @@ static const struct scn_backend_ops sim_ops = {
 	.fadvise = sim_fadvise_,
 	.observe_cache = sim_observe_cache,
 	.writeback = sim_writeback_,
+	.reclaim = sim_reclaim_,
 	.observe_swap = sim_observe_swap,
 	.observe_page = sim_observe_page,
 	.observe_faults = sim_observe_faults,
