@@ -59,6 +59,9 @@ static inline struct sim_machine *machine_new(enum sim_kernel_profile kernel,
 		.fault_around_bytes = 65536,
 		.read_ahead_bytes = 128 * 1024,
 		.page_cluster = 3,
+		/* overcommit's own tests set mode 0 or 2; here tiny machines map freely */
+		.overcommit = 1,
+		.overcommit_ratio = 50,
 	};
 	struct sim_machine *m;
 

@@ -159,8 +159,10 @@ Test(scenarios, running_out_of_simulated_ram_calls_the_oom_killer)
 {
 	static const char text[] = "config ram=2p swap=0\n"
 				   "process A\n"
-				   "A: m = mmap 4p anon private\n"
-				   "A: write m[0..3]\n"
+				   "A: m = mmap 2p anon private\n"
+				   "A: n = mmap 2p anon private\n"
+				   "A: write m[0..1]\n"
+				   "A: write n[0]\n"
 				   "expect A killed\n"
 				   "A: read m[0]\n";
 	g_autoptr(GError) err = NULL;
@@ -173,8 +175,8 @@ Test(scenarios, running_out_of_simulated_ram_calls_the_oom_killer)
 	cr_assert(f);
 	cr_assert_eq(scn_run(f, &opt, &err), SCN_FAILED);
 	fclose(out);
-	cr_assert(strstr(buf, "(page 2) raised SIGKILL"), "%s", buf);
-	cr_assert(strstr(buf, "small.scn:6: FAILED: A: read m[0]"), "%s", buf);
+	cr_assert(strstr(buf, "(page 0) raised SIGKILL"), "%s", buf);
+	cr_assert(strstr(buf, "small.scn:8: FAILED: A: read m[0]"), "%s", buf);
 	cr_assert(strstr(buf, "1 passed, 2 failed"), "%s", buf);
 	assert_nothing_allocated("small.scn");
 	free(buf);

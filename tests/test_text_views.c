@@ -25,6 +25,8 @@ static struct sim_machine *machine(unsigned long ram_pages, enum sim_kernel_prof
 		.kernel = kernel,
 		.ram_pages = ram_pages,
 		.swap_pages = 256,
+		.overcommit = 1, /* views, not overcommit, are tested here */
+		.overcommit_ratio = 50,
 	};
 
 	return sim_machine_create(&cfg);
@@ -313,7 +315,7 @@ Test(text_views, smaps_after_fork_splits_pss_between_the_two_processes)
 					       "Swap:                  0 kB\n"
 					       "SwapPss:               0 kB\n"
 					       "Locked:                0 kB\n"
-					       "VmFlags: rd wr mr mw me \n",
+					       "VmFlags: rd wr mr mw me ac \n",
 					       i ? 0 : 20);
 
 		cr_assert_str_eq(text, expect, "pid %d", i + 1);
@@ -429,7 +431,9 @@ Test(text_views, meminfo_shows_ram_free_and_anon_pages_in_kernel_order)
 			       "AnonPages:             8 kB\n"
 			       "Mapped:                0 kB\n"
 			       "Shmem:                 0 kB\n"
-			       "PageTables:           16 kB\n");
+			       "PageTables:           16 kB\n"
+			       "CommitLimit:        1148 kB\n"
+			       "Committed_AS:         16 kB\n");
 	g_free(text);
 	finish(m);
 }
@@ -486,7 +490,8 @@ Test(text_views, meminfo_names_are_looked_up_exactly)
 	cr_assert_eq(meminfo_field_by_name("memtotal"), -1);
 	cr_assert_eq(meminfo_field_by_name("Buffers"), -1);
 	cr_assert_eq(meminfo_field_by_name("MemAvailable"), -1);
-	cr_assert_eq(meminfo_field_by_name("Committed_AS"), -1);
+	cr_assert_eq(meminfo_field_by_name("Committed_AS"), 20);
+	cr_assert_eq(meminfo_field_by_name("VmallocTotal"), -1);
 	cr_assert_eq(meminfo_field_by_name(""), -1);
 	cr_assert_eq(meminfo_value(m, "Slab", &kb), -ENOENT);
 	cr_assert_eq(kb, 7, "a refused name leaves the value alone");

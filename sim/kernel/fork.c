@@ -66,6 +66,10 @@ static int dup_mmap(struct mm_struct *mm, struct mm_struct *oldmm)
 
 		if (mpnt->vm_flags & VM_DONTCOPY)
 			continue;
+		/* The child promises the parent's accounted pages again. */
+		if ((mpnt->vm_flags & VM_ACCOUNT) &&
+		    __vm_enough_memory(oldmm->sim, oldmm, (long)vma_pages(mpnt)))
+			return -ENOMEM;
 		tmp = vm_area_dup(mpnt);
 		tmp->vm_mm = mm;
 		anon_vma_fork(tmp, mpnt);
@@ -84,7 +88,10 @@ static struct mm_struct *dup_mm(struct task_struct *child, struct mm_struct *old
 	struct mm_struct *mm = mm_alloc(oldmm->sim);
 
 	mm->owner = child;
-	dup_mmap(mm, oldmm);
+	if (dup_mmap(mm, oldmm)) {
+		mmput(mm); /* gives back what was copied and charged so far */
+		return NULL;
+	}
 	return mm;
 }
 
@@ -95,6 +102,11 @@ static struct task_struct *copy_process(struct task_struct *parent, const char *
 	struct task_struct *child = task_alloc(m, comm);
 
 	child->mm = dup_mm(child, parent->mm);
+	if (!child->mm) {
+		list_del(&child->tasks);
+		sim_kfree(SIM_ALLOC_TASK, child);
+		return NULL;
+	}
 	return child;
 }
 
@@ -103,5 +115,5 @@ int sim_fork(struct task_struct *parent, const char *comm, struct task_struct **
 	TRACE_FUNC(TR(parent->mm->sim), _do_fork);
 
 	*child = copy_process(parent, comm);
-	return 0;
+	return *child ? 0 : -ENOMEM;
 }

@@ -69,6 +69,8 @@ struct inode {
 	/* shmem (struct shmem_inode_info): alloced == nrpages + swapped */
 	unsigned long alloced;	     /* pages allocated to the file */
 	unsigned long swapped;	     /* of which on swap */
+	long acct_pages;	     /* tmpfs: Committed_AS charged for it, given back at eviction */
+	bool acct_blocks;	     /* tmpfs file charged per page as it fills (memfd, POSIX) */
 };
 
 /* An open file: what an fd, a SysV attachment or a VMA holds on an inode. */
@@ -132,6 +134,7 @@ int shmem_getpage(struct inode *inode, pgoff_t index, struct page **pagep, enum 
 int shmem_getpage_gfp(struct inode *inode, pgoff_t index, struct page **pagep,
 		      enum sgp_type sgp, bool *majorp);
 bool shmem_writepage(struct page *page);
+void shmem_unacct_blocks(struct inode *inode, long nr);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 struct file *shmem_file_setup(struct sim_machine *m, const char *name, u64 size);
 struct file *shmem_create(struct sim_machine *m, const char *path, u64 size);

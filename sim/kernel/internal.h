@@ -121,6 +121,12 @@ void deactivate_page(struct sim_machine *m, struct page *page);
 /* in workingset.c */
 void *workingset_eviction(struct address_space *mapping, struct page *page);
 
+/* in util.c: overcommit */
+int __vm_enough_memory(struct sim_machine *m, struct mm_struct *mm, long pages);
+void vm_acct_memory(struct sim_machine *m, long pages);
+void vm_unacct_memory(struct sim_machine *m, long pages);
+unsigned long vm_commit_limit(const struct sim_machine *m);
+
 /* in oom_kill.c */
 bool out_of_memory(struct sim_machine *m, struct task_struct *current);
 

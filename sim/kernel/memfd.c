@@ -23,5 +23,6 @@ int sim_memfd_create(struct sim_machine *m, const char *uname, struct file **fil
 		return -EINVAL;
 	snprintf(name, sizeof(name), "/memfd:%s", uname);
 	*filep = shmem_file_setup(m, name, 0);
+	file_inode(*filep)->acct_blocks = true; /* VM_NORESERVE: charged per page */
 	return 0;
 }

@@ -62,6 +62,8 @@ enum meminfo_item {
 	MI_MAPPED,
 	MI_SHMEM,
 	MI_PAGETABLES,
+	MI_COMMITLIMIT,
+	MI_COMMITTED_AS,
 	NR_MEMINFO_ITEMS
 };
 
@@ -85,6 +87,8 @@ static const char *const meminfo_names[NR_MEMINFO_ITEMS] = {
 	[MI_MAPPED] = "Mapped",
 	[MI_SHMEM] = "Shmem",
 	[MI_PAGETABLES] = "PageTables",
+	[MI_COMMITLIMIT] = "CommitLimit",
+	[MI_COMMITTED_AS] = "Committed_AS",
 };
 
 _Static_assert(NR_MEMINFO_ITEMS == MEMINFO_NR_FIELDS, "meminfo.h disagrees with meminfo.c");
@@ -192,6 +196,8 @@ static void meminfo_pages(struct sim_machine *m, unsigned long *v)
 	v[MI_MAPPED] = node_pages(m, NR_FILE_MAPPED);
 	v[MI_SHMEM] = node_pages(m, NR_SHMEM);
 	v[MI_PAGETABLES] = pagetable_pages(m);
+	v[MI_COMMITLIMIT] = vm_commit_limit(m);
+	v[MI_COMMITTED_AS] = m->vm_committed_as < 0 ? 0 : (unsigned long)m->vm_committed_as;
 }
 
 void meminfo_fields(struct sim_machine *m, struct meminfo_field *out, int *n)

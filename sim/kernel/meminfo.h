@@ -21,7 +21,7 @@ struct meminfo_field {
 	unsigned long kb;
 };
 
-#define MEMINFO_NR_FIELDS 19
+#define MEMINFO_NR_FIELDS 21
 
 /* Fill @out (MEMINFO_NR_FIELDS entries) in the kernel's order; *@n is how many. */
 void meminfo_fields(struct sim_machine *m, struct meminfo_field *out, int *n);

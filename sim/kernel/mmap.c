@@ -326,14 +326,29 @@ int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long 
  * mmap_region - map [addr, addr + len) with @vm_flags: unmap whatever was
  * there (MAP_FIXED), extend a neighbour if possible, else link a new VMA.
  */
-static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr,
-				 unsigned long len, unsigned long vm_flags, pgoff_t pgoff)
+/* A private writable mapping promises memory (VM_ACCOUNT), unless NORESERVE. */
+static bool accountable_mapping(unsigned long vm_flags)
+{
+	return (vm_flags & (VM_NORESERVE | VM_SHARED | VM_WRITE)) == VM_WRITE;
+}
+
+static long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr,
+			unsigned long len, unsigned long vm_flags, pgoff_t pgoff)
 {
 	TRACE_FUNC(TR(mm->sim), mmap_region);
 	struct vm_area_struct *vma, *prev;
 
 	if (!sim_range_is_free(mm, addr, addr + len))
 		do_munmap(mm, addr, len);
+	if (accountable_mapping(vm_flags)) {
+		if (__vm_enough_memory(mm->sim, mm, (long)(len >> PAGE_SHIFT)))
+			return -ENOMEM;
+		vm_flags |= VM_ACCOUNT;
+	} else if (!file && (vm_flags & VM_SHARED) && !(vm_flags & VM_NORESERVE)) {
+		/* shared anonymous memory: the whole tmpfs file is charged (shmem_acct_size) */
+		if (__vm_enough_memory(mm->sim, mm, (long)(len >> PAGE_SHIFT)))
+			return -ENOMEM;
+	}
 	find_vma_prev(mm, addr, &prev);
 	if (!file && !(vm_flags & VM_SHARED)) {
 		vma = vma_merge(mm, prev, addr, addr + len, vm_flags, NULL, NULL, pgoff);
@@ -352,12 +367,14 @@ static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsign
 			vma->vm_ops->open(vma);
 	} else if (vm_flags & VM_SHARED) {
 		shmem_zero_setup(vma);
+		if (!(vm_flags & VM_NORESERVE)) /* the charge goes with the file */
+			file_inode(vma->vm_file)->acct_pages = (long)(len >> PAGE_SHIFT);
 	}
 	vma_set_page_prot(vma);
 	__vma_link_list(mm, vma);
 out:
 	mm->total_vm += len >> PAGE_SHIFT;
-	return addr;
+	return (long)addr;
 }
 
 /* PROT_* to VM_* (include/linux/mman.h calc_vm_prot_bits). */
@@ -422,8 +439,8 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	if (flags & MAP_NORESERVE)
-		vm_flags |= VM_NORESERVE;
+	if ((flags & MAP_NORESERVE) && mm->sim->cfg.overcommit != 2)
+		vm_flags |= VM_NORESERVE; /* mode 2 ignores MAP_NORESERVE */
 	if ((flags & MAP_TYPE) == MAP_SHARED) {
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
 		if (file && !file->f_writable) {
@@ -434,7 +451,7 @@ static long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	}
 	if (!file) /* private anon: the page index is the address; shared anon: 0 */
 		pgoff = (flags & MAP_TYPE) == MAP_SHARED ? 0 : addr >> PAGE_SHIFT;
-	return (long)mmap_region(mm, file, addr, len, vm_flags, pgoff);
+	return mmap_region(mm, file, addr, len, vm_flags, pgoff);
 }
 
 long sim_mmap(struct task_struct *t, unsigned long addr, unsigned long len, unsigned long prot,
@@ -495,6 +512,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	for (; vma && vma->vm_start < end; vma = next) {
 		next = vma->vm_next;
 		mm->total_vm -= vma_pages(vma);
+		if (vma->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(mm->sim, (long)vma_pages(vma));
 		__vma_unlink_list(mm, vma);
 		remove_vma(vma);
 	}
@@ -517,6 +536,8 @@ void exit_mmap(struct mm_struct *mm)
 		unmap_vmas(mm->mmap, 0, TASK_SIZE);
 	for (vma = mm->mmap; vma; vma = next) {
 		next = vma->vm_next;
+		if (vma->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(mm->sim, (long)vma_pages(vma));
 		__vma_unlink_list(mm, vma);
 		remove_vma(vma);
 	}

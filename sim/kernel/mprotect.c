@@ -72,6 +72,13 @@ static int mprotect_fixup(struct vm_area_struct *vma, struct vm_area_struct **pp
 		*pprev = vma;
 		return 0;
 	}
+	/* Making a private mapping writable promises its pages (VM_ACCOUNT). */
+	if ((newflags & VM_WRITE) &&
+	    !(vma->vm_flags & (VM_ACCOUNT | VM_WRITE | VM_SHARED | VM_NORESERVE))) {
+		if (__vm_enough_memory(mm->sim, mm, (long)((end - start) >> PAGE_SHIFT)))
+			return -ENOMEM;
+		newflags |= VM_ACCOUNT;
+	}
 	pgoff = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
 	*pprev = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, vma->vm_file, pgoff);
 	if (*pprev) {

@@ -58,6 +58,9 @@ static long move_vma(struct vm_area_struct *vma, unsigned long old_addr, unsigne
 	copy_vma(vma, old_addr, new_addr, new_len);
 	move_page_tables(vma, old_addr, new_addr, old_len);
 	mm->total_vm += new_len >> PAGE_SHIFT;
+	/* The charge moved with the pages: unmapping the old range gives none back. */
+	if (vma->vm_flags & VM_ACCOUNT)
+		vm_acct_memory(mm->sim, (long)(old_len >> PAGE_SHIFT));
 	do_munmap(mm, old_addr, old_len);
 	return (long)new_addr;
 }
@@ -111,6 +114,10 @@ long sim_mremap(struct task_struct *t, unsigned long addr, unsigned long old_len
 	vma = vma_to_resize(mm, addr, old_len, &err);
 	if (!vma)
 		return err;
+	/* Growing a private writable mapping promises the new pages. */
+	if ((vma->vm_flags & VM_ACCOUNT) &&
+	    __vm_enough_memory(mm->sim, mm, (long)((new_len - old_len) >> PAGE_SHIFT)))
+		return -ENOMEM;
 	if (old_len == vma->vm_end - addr && vma_expandable(vma, new_len - old_len)) {
 		unsigned long old_start = vma->vm_start, old_end = vma->vm_end;
 
@@ -123,11 +130,11 @@ long sim_mremap(struct task_struct *t, unsigned long addr, unsigned long old_len
 		*result = addr;
 		return 0;
 	}
-	if (!(flags & MREMAP_MAYMOVE))
+	if (!(flags & MREMAP_MAYMOVE) || IS_ERR_VALUE(new_addr = get_unmapped_area(mm, new_len))) {
+		if (vma->vm_flags & VM_ACCOUNT)
+			vm_unacct_memory(mm->sim, (long)((new_len - old_len) >> PAGE_SHIFT));
 		return -ENOMEM;
-	new_addr = get_unmapped_area(mm, new_len);
-	if (IS_ERR_VALUE(new_addr))
-		return (long)new_addr;
+	}
 	*result = (unsigned long)move_vma(vma, addr, old_len, new_len, new_addr);
 	return 0;
 }

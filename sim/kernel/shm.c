@@ -98,6 +98,9 @@ static int newseg(struct sim_machine *m, u32 key, u64 size, int *idp)
 
 	if (size < SHMMIN || size > SHMMAX)
 		return -EINVAL;
+	/* shmem_acct_size: the whole segment is promised now */
+	if (__vm_enough_memory(m, NULL, (long)(PAGE_ALIGN(size) >> PAGE_SHIFT)))
+		return -ENOMEM;
 	shp = sim_kzalloc(SIM_ALLOC_SHM, sizeof(*shp));
 	snprintf(name, sizeof(name), "/SYSV%08x", key);
 	shp->shm_file = shmem_file_setup(m, name, size);
@@ -107,6 +110,7 @@ static int newseg(struct sim_machine *m, u32 key, u64 size, int *idp)
 	shp->key = key;
 	shp->shm_segsz = size;
 	file_inode(shp->shm_file)->i_ino = (unsigned long)shp->id; /* maps shows the shmid */
+	file_inode(shp->shm_file)->acct_pages = (long)(PAGE_ALIGN(size) >> PAGE_SHIFT);
 	list_add_tail(&shp->list, &m->shm_segments);
 	*idp = shp->id;
 	return 0;

@@ -33,6 +33,15 @@ const struct address_space_operations shmem_aops = {
 	.name = "shmem_aops",
 };
 
+/* Give back the charge of @nr pages of a file charged per page. */
+void shmem_unacct_blocks(struct inode *inode, long nr)
+{
+	if (!inode->acct_blocks || !nr)
+		return;
+	inode->acct_pages -= nr;
+	vm_unacct_memory(inode->sim, nr);
+}
+
 /* Like add_to_page_cache_lru: the new page joins the file (and the anon LRU). */
 static void shmem_add_to_page_cache(struct page *page, struct address_space *mapping,
 				    pgoff_t index)
@@ -162,9 +171,16 @@ int shmem_getpage_gfp(struct inode *inode, pgoff_t index, struct page **pagep,
 	if (sgp == SGP_READ)
 		return 0;
 	sim_note(m, "a hole in the tmpfs file: allocate a page (never the zero page)");
+	if (inode->acct_blocks) { /* shmem_acct_block: memfd and POSIX files charge per page */
+		if (__vm_enough_memory(m, NULL, 1))
+			return -ENOSPC;
+		inode->acct_pages++;
+	}
 	page = sim_alloc_page(m);
-	if (!page)
+	if (!page) {
+		shmem_unacct_blocks(inode, 1);
 		return -ENOMEM;
+	}
 	SetPageSwapBacked(page);
 	SetPageUptodate(page);
 	shmem_add_to_page_cache(page, mapping, index);
@@ -180,8 +196,8 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 	bool major = false;
 	int err = shmem_getpage_gfp(inode, vmf->pgoff, &vmf->page, SGP_CACHE, &major);
 
-	if (err == -EINVAL)
-		return VM_FAULT_SIGBUS;
+	if (err == -EINVAL || err == -ENOSPC)
+		return VM_FAULT_SIGBUS; /* past the end, or the page could not be charged */
 	if (err)
 		return VM_FAULT_OOM;
 	return VM_FAULT_LOCKED | (major ? VM_FAULT_MAJOR : 0);
@@ -212,6 +228,7 @@ struct file *shmem_create(struct sim_machine *m, const char *path, u64 size)
 	struct file *file = shmem_file_setup(m, path, size);
 
 	file_inode(file)->i_nlink = 1;
+	file_inode(file)->acct_blocks = true; /* tmpfs files are VM_NORESERVE: per page */
 	return file;
 }
 
@@ -239,8 +256,12 @@ void shmem_truncate_range(struct inode *inode, u64 lstart, u64 lend)
 	TRACE_FUNC(TR(inode->sim), shmem_undo_range);
 	unsigned long before = inode->i_data.nrpages;
 
+	unsigned long before_swapped = inode->swapped;
+
 	truncate_inode_pages_range(inode->i_mapping, lstart, lend);
 	inode->alloced -= before - inode->i_data.nrpages;
+	shmem_unacct_blocks(inode, (long)(before - inode->i_data.nrpages) +
+				   (long)(before_swapped - inode->swapped));
 }
 
 /*

@@ -58,6 +58,8 @@ static void evict(struct inode *inode)
 {
 	inode_event(inode, "evicted");
 	truncate_inode_pages_range(inode->i_mapping, 0, (u64)-1);
+	if (inode->acct_pages)
+		vm_unacct_memory(inode->sim, inode->acct_pages);
 	drop_disk(inode);
 	BUG_ON(inode->i_data.nrpages || inode->i_data.nrexceptional);
 	list_del(&inode->i_sb_list);

@@ -31,6 +31,8 @@ struct sim_config {
 	enum sim_kernel_profile kernel;
 	bool swap_synchronous;	  /* swap_device=zram: SWP_SYNCHRONOUS_IO */
 	bool swap_ra_cluster;	  /* swap_ra=cluster, else VMA-based readahead */
+	unsigned int overcommit;       /* vm.overcommit_memory: 0, 1 or 2 */
+	unsigned int overcommit_ratio; /* vm.overcommit_ratio, percent */
 	unsigned long ram_pages;  /* frames of simulated RAM (the zero page is extra) */
 	unsigned long swap_pages; /* size of the swap device, 0 for none */
 	unsigned long fault_around_bytes;
@@ -67,6 +69,7 @@ struct sim_machine {
 	unsigned int next_anon_vma_id;
 	long vm_stat[NR_VM_ITEMS];
 	unsigned long inactive_age; /* the workingset clock (lruvec->inactive_age) */
+	long vm_committed_as;	    /* pages promised (Committed_AS) */
 	struct sim_tracer tracer;
 };
 

@@ -86,6 +86,7 @@ static void __remove_mapping(struct address_space *mapping, struct page *page)
 	if (PageSwapBacked(page)) {
 		/* A clean tmpfs page (read, never written): it becomes a hole again. */
 		mapping->host->alloced--;
+		shmem_unacct_blocks(mapping->host, 1);
 		delete_from_page_cache(page);
 		return;
 	}

@@ -82,8 +82,6 @@ static const char *unsupported_kind(const struct scn_stmt *s)
 /* The config keys whose non-default values only matter to features not built yet. */
 static const char *unsupported_config(const struct scn_config *c)
 {
-	if (c->overcommit != 0 || (c->set & SCN_CFG_OVERCOMMIT_RATIO))
-		return "config overcommit (overcommit accounting)";
 	return NULL;
 }
 
@@ -902,7 +900,9 @@ static bool run_stmt(struct runner *r, const struct scn_stmt *s)
 		p = g_new0(struct proc, 1);
 		p->id = r->nprocs++;
 		g_hash_table_insert(r->procs, s->name2, p);
-		check_outcome(r, s, r->be->ops->fork(r->be, proc_of(r, s->name)->id, p->id, s->name2));
+		if (!check_outcome(r, s, r->be->ops->fork(r->be, proc_of(r, s->name)->id, p->id,
+							  s->name2)))
+			g_hash_table_remove(r->procs, s->name2); /* no child came of it */
 		return true;
 	case SCN_EXIT:
 		r->be->ops->exit(r->be, proc_of(r, s->name)->id);

@@ -506,6 +506,8 @@ struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
 		.swap_pages = cfg->swap_pages,
 		.swap_synchronous = cfg->swap_device == SCN_SWAP_ZRAM,
 		.swap_ra_cluster = cfg->swap_ra == SCN_SWAP_RA_CLUSTER,
+		.overcommit = cfg->overcommit,
+		.overcommit_ratio = cfg->overcommit_ratio,
 		.fault_around_bytes = cfg->fault_around_bytes,
 		.read_ahead_bytes = cfg->read_ahead_bytes,
 		.page_cluster = cfg->page_cluster,

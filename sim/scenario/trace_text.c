@@ -122,6 +122,18 @@ static void print_event(struct scn_text_tracer *tt, const struct sim_event *ev)
 	case SIM_EV_inode:
 		fprintf(tt->out, "inode %ld: %s\n", ev->arg, ev->text);
 		break;
+	case SIM_EV_swap:
+		if (ev->pfn)
+			fprintf(tt->out, "swap slot %#lx (swap_map %#lx): pfn %#lx %s\n", ev->addr,
+				(unsigned long)ev->arg, ev->pfn, ev->text);
+		else
+			fprintf(tt->out, "swap slot %#lx %s (swap_map %#lx)\n", ev->addr, ev->text,
+				(unsigned long)ev->arg);
+		break;
+	case SIM_EV_oom:
+		fprintf(tt->out, "OOM killer: kill pid %ld (%s), badness %llu pages\n", ev->arg,
+			ev->text, (unsigned long long)ev->new);
+		break;
 	default:
 		fprintf(tt->out, "%s\n", sim_event_names[ev->type]);
 		break;
