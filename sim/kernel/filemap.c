@@ -66,6 +66,8 @@ int add_to_page_cache_lru(struct page *page, struct address_space *mapping, pgof
 		if (!radix_tree_exceptional_entry(*slot))
 			return -EEXIST;
 		mapping->nrexceptional--;
+		if (!PageSwapBacked(page))
+			workingset_refault(m, page, *slot); /* the shadow of an evicted page */
 	}
 	get_page(page);
 	page->mapping = mapping;

@@ -120,6 +120,7 @@ void deactivate_page(struct sim_machine *m, struct page *page);
 
 /* in workingset.c */
 void *workingset_eviction(struct address_space *mapping, struct page *page);
+void workingset_refault(struct sim_machine *m, struct page *page, void *shadow);
 
 /* in util.c: overcommit */
 int __vm_enough_memory(struct sim_machine *m, struct mm_struct *mm, long pages);

@@ -92,6 +92,7 @@
 	F(page_referenced)                                                                         \
 	F(out_of_memory)                                                                           \
 	F(shrink_node)                                                                             \
+	F(workingset_refault)                                                                      \
 	F(oom_kill_process)                                                                        \
 	F(__alloc_pages_slowpath)                                                                  \
 	F(__pte_alloc)                                                                             \

@@ -39,6 +39,8 @@
 	X(SWAP_RA_HIT, "swap_ra_hit")                                                              \
 	X(WORKINGSET_REFAULT_ANON, "workingset_refault_anon")                                     \
 	X(WORKINGSET_ACTIVATE_ANON, "workingset_activate_anon")                                   \
+	X(WORKINGSET_REFAULT_FILE, "workingset_refault_file")                                     \
+	X(WORKINGSET_ACTIVATE_FILE, "workingset_activate_file")                                   \
 	X(PGFAULT, "pgfault")                                                                      \
 	X(PGACTIVATE, "pgactivate")                                                                \
 	X(PGDEACTIVATE, "pgdeactivate")                                                            \
