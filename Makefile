@@ -18,6 +18,10 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 LIB_SRCS := $(sort $(wildcard sim/kernel/*.c sim/scenario/*.c sim/real/*.c viz/*.c))
 CLI_SRCS := $(sort $(wildcard sim/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
+# The stepper is a command, but its tests drive sessions in process.
+STEP_SRCS := sim/cli/step.c
+# GNU readline: line editing and history in `mmsim step` on a terminal.
+CLI_LIBS := -lreadline
 HDRS := $(wildcard sim/*/*.h viz/*.h tests/*.h)
 
 # Two flavours: build/ (optimised) and build/asan/ (sanitizers, for tests).
@@ -50,18 +54,18 @@ build/libmmsim.a: $(call OBJ,$(LIB_SRCS))
 
 build/mmsim: $(call OBJ,$(CLI_SRCS)) build/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
+	@$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS)) $(CLI_LIBS) -lm
 
 build/asan/libmmsim.a: $(call ASAN_OBJ,$(LIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
 build/asan/mmsim: $(call ASAN_OBJ,$(CLI_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS)) -lm
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS)) $(CLI_LIBS) -lm
 
-build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS)) build/asan/libmmsim.a
+build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS) $(STEP_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) criterion) -lm
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) criterion) $(CLI_LIBS) -lm
 
 demo: build/mmsim
 	build/mmsim run scenarios/anon/fork-cow.scn

@@ -3,7 +3,7 @@
 # missing ones when run as root. Otherwise prints the exact line to run.
 #   tools/deps.sh [extra-package...]
 set -u
-pkgs="libglib2.0-dev libcriterion-dev libgraphviz-dev graphviz pkg-config gcc make $*"
+pkgs="libglib2.0-dev libcriterion-dev libgraphviz-dev graphviz libreadline-dev pkg-config gcc make $*"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

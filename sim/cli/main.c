@@ -3,11 +3,13 @@
  * main.c - the mmsim command line.
  *
  *   mmsim run [--trace=calls|events|none] [--check-invariants] FILE...
+ *   mmsim step [--trace=calls|events|none] FILE		(step.c)
  *
- * The other commands of the design (check, step, dot, lesson, replay) are
+ * The other commands of the design (check, dot, lesson, replay) are
  * named and refused with a clear message until they are built.
  */
 #include "runner.h"
+#include "step.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -24,10 +26,11 @@ static const char usage[] =
 	"Commands:\n"
 	"  run FILE...     run scenarios on the simulator, narrate them, check every expect\n"
 	"                  (mmsim run --help for its options)\n"
+	"  step FILE       step through a scenario: next, stepi, finish, break on a line or\n"
+	"                  a kernel function, watch a PTE, bt, show (mmsim step --help)\n"
 	"\n"
 	"Not built yet (each is refused with exit status 2):\n"
 	"  check FILE      run a scenario on the real kernel too and compare\n"
-	"  step FILE       step through a scenario interactively\n"
 	"  dot FILE        draw Graphviz diagrams of the state\n"
 	"  lesson FILE     write an HTML lesson page\n"
 	"  replay TRACE    replay a program's memory trace\n"
@@ -113,7 +116,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const char *const later[] = { "check", "step", "dot", "lesson", "replay", "bench" };
+	static const char *const later[] = { "check", "dot", "lesson", "replay", "bench" };
 
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -127,6 +130,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "step") == 0)
+		return cmd_step(argc - 1, argv + 1);
 	for (size_t i = 0; i < G_N_ELEMENTS(later); i++) {
 		if (strcmp(argv[1], later[i]) == 0) {
 			fprintf(stderr, "mmsim %s: not built yet; 'mmsim run' is available now\n",
