@@ -1258,11 +1258,11 @@ int step_session(const struct scn_file *f, const struct step_options *opt, GErro
 {
 	struct step st = { .f = f, .opt = opt, .stmt = -1, .last_stmt = last_statement(f) };
 	struct sim_trace_listener listener = { .event = on_event, .data = &st };
-	struct scn_run_options ro = {.trace = opt->trace,
-				     .check_invariants = opt->check_invariants,
-				     .listener = &listener,
-				     .hook = on_statement,
-				     .hook_data = &st};
+	struct scn_run_options ro = { .trace = opt->trace,
+				      .check_invariants = opt->check_invariants,
+				      .listener = &listener,
+				      .hook = on_statement,
+				      .hook_data = &st };
 	cookie_io_functions_t io = { .write = session_write };
 	enum scn_status status;
 
