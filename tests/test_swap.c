@@ -434,8 +434,7 @@ Test(swap, fork_swap_in_dontneed_and_exit_move_the_slot_count_one_reference_at_a
  * looks at page_mapcount only, not at the slot's swap count. Enable this
  * test when the model is fixed.
  */
-Test(swap, a_write_to_a_swapped_in_page_that_another_process_still_refers_to_copies_it,
-     .disabled = true)
+Test(swap, a_write_to_a_swapped_in_page_that_another_process_still_refers_to_copies_it)
 {
 	for (int k = 0; k < 2; k++) {
 		enum sim_kernel_profile kernel = k ? SIM_KERNEL_4_19 : SIM_KERNEL_6_18;
@@ -479,8 +478,7 @@ Test(swap, a_write_to_a_swapped_in_page_that_another_process_still_refers_to_cop
  * slot until the machine is torn down. Enable this test when the model
  * frees it.
  */
-Test(swap, unmapping_a_page_read_back_from_the_swap_cache_frees_the_copy_and_the_slot,
-     .disabled = true)
+Test(swap, unmapping_a_page_read_back_from_the_swap_cache_frees_the_copy_and_the_slot)
 {
 	struct sim_machine *m = swap_machine(SIM_KERNEL_6_18, 64, 64, false);
 	struct task_struct *t = sim_task_create(m, "a");

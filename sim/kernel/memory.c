@@ -255,18 +255,29 @@ static vm_fault_t wp_page_shared(struct vm_fault *vmf)
 /*
  * Can the last mapper of an anon page write it in place?
  * kernel=6.18 (v5.19+): yes if PG_anon_exclusive, else only if nothing but
- * this PTE holds a reference (then the page becomes exclusive again).
- * kernel=4.19: yes if this PTE is the page's only mapping (reuse_swap_page).
- * Simplified: the swap-cache reference arrives with swap.
+ * this PTE holds a reference once the swap cache let go of a copy nobody
+ * else refers to (then the page becomes exclusive again).
+ * kernel=4.19: yes if this PTE is the only reference in memory or on swap
+ * (reuse_swap_page), and then the swap copy is dropped.
  */
 static bool can_reuse_anon_page(struct sim_machine *m, struct page *page)
 {
 	if (m->cfg.kernel == SIM_KERNEL_6_18) {
 		if (PageAnonExclusive(page))
 			return true;
+		if (page_count(page) > 1 + (PageSwapCache(page) ? 1 : 0))
+			return false;
+		if (PageSwapCache(page))
+			try_to_free_swap(m, page); /* fails while another swap PTE refers to it */
 		return page_count(page) == 1;
 	}
-	return page_mapcount(page) == 1;
+	/* reuse_swap_page: this mapping and no other, in memory or on swap */
+	if (page_mapcount(page) + (PageSwapCache(page) ?
+				   swp_swapcount(m, page_swp_entry(page)) : 0) != 1)
+		return false;
+	if (PageSwapCache(page))
+		try_to_free_swap(m, page);
+	return true;
 }
 
 /*
@@ -791,6 +802,9 @@ static void zap_pte_range(struct vm_area_struct *vma, unsigned long addr, unsign
 			set_page_dirty(page); /* the PTE's dirty bit goes to the page */
 		add_mm_counter(mm, mm_counter(page), -1);
 		page_remove_rmap(m, page);
+		/* free_swap_cache: a swap copy nobody maps or refers to goes too */
+		if (PageAnon(page) && PageSwapCache(page) && !page_mapped(page))
+			try_to_free_swap(m, page);
 		put_page(m, page);
 	}
 }

@@ -65,11 +65,12 @@ static int shmem_swapin(struct inode *inode, pgoff_t index, swp_entry_t swap,
 	struct address_space *mapping = inode->i_mapping;
 	struct radix_tree_node *node;
 	void **slot;
-	struct page *page = lookup_swap_cache(m, swap, false);
+	struct page *page = lookup_swap_cache(m, swap, true);
 
 	if (!page) {
 		sim_note(m, "the slot holds a swap entry, not in the swap cache: read it (major)");
-		page = swapin_readahead(m, swap, NULL, 0, true);
+		/* a synchronous device reads the one page; a disk, with cluster readahead */
+		page = m->swap->synchronous ? swapin_one(m, swap) : swapin_readahead(m, swap, NULL, 0, true);
 		if (!page)
 			return -ENOMEM;
 		if (majorp)

@@ -93,6 +93,7 @@ int add_to_swap_cache(struct sim_machine *m, struct page *page, swp_entry_t entr
 void __delete_from_swap_cache(struct sim_machine *m, struct page *page);
 void delete_from_swap_cache(struct sim_machine *m, struct page *page);
 struct page *lookup_swap_cache(struct sim_machine *m, swp_entry_t entry, bool count_hit);
+struct page *swapin_one(struct sim_machine *m, swp_entry_t entry);
 struct page *swapin_readahead(struct sim_machine *m, swp_entry_t entry,
 			      struct vm_area_struct *vma, unsigned long addr, bool cluster);
 

@@ -142,6 +142,14 @@ static struct page *read_swap_cache_async(struct sim_machine *m, swp_entry_t ent
 	return page;
 }
 
+/* The page for @entry read alone, through the swap cache (no readahead). */
+struct page *swapin_one(struct sim_machine *m, swp_entry_t entry)
+{
+	bool read;
+
+	return read_swap_cache_async(m, entry, &read);
+}
+
 /*
  * __swapin_nr_pages - the readahead window: grows with the hits since the
  * last miss (pages = hits + 2, rounded up to a power of two, at least 4),

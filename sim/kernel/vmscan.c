@@ -50,8 +50,11 @@ static bool try_to_unmap_one(struct page *page, struct vm_area_struct *vma, unsi
 
 		swap_duplicate(mm->sim, entry);
 		swp_pte = swp_entry_to_pte(entry);
-		if (mm->sim->cfg.kernel == SIM_KERNEL_6_18 && PageAnonExclusive(page))
+		/* Exclusivity moves from the page to the swap PTE (folio_try_share_anon_rmap_pte). */
+		if (mm->sim->cfg.kernel == SIM_KERNEL_6_18 && PageAnonExclusive(page)) {
 			swp_pte = pte_swp_mkexclusive(swp_pte);
+			ClearPageAnonExclusive(page);
+		}
 		add_mm_counter(mm, MM_SWAPENTS, 1);
 	}
 	set_pte_at(mm, addr, ptep, swp_pte);
