@@ -430,9 +430,9 @@ static void run_mremap(struct runner *r, const struct scn_stmt *s)
 
 static bool ran_out_of_memory(struct runner *r, const struct scn_stmt *s)
 {
-	char *what = g_strdup_printf("the simulated RAM (ram=%" PRIu64 "p) is exhausted; reclaim "
-				     "and the OOM killer are not built yet, so raise 'config ram='",
-				     r->f->config.ram_pages);
+	char *what = g_strdup_printf("the simulated RAM (ram=%" PRIu64 "p) is exhausted and "
+				     "neither reclaim nor the OOM killer could free a frame; raise "
+				     "'config ram=' or 'swap='", r->f->config.ram_pages);
 
 	refuse(&r->refusal, r->f, s->loc, what);
 	g_free(what);
@@ -725,7 +725,7 @@ static void run_object(struct runner *r, const struct scn_stmt *s)
 		err = ops->shmget(r->be, o->id, s->key, s->size);
 		break;
 	}
-	if (err == -ENOMEM) {
+	if (err == -ENOMEM && s->kind == SCN_FILE) { /* cached=all could not be filled */
 		ran_out_of_memory(r, s);
 		return;
 	}
