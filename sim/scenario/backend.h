@@ -20,6 +20,7 @@ struct scn_page_obs {
 	unsigned words;	 /* enum scn_word bits that hold */
 	bool has_frame;	 /* present: frame is the pfn */
 	uint64_t frame;
+	unsigned unknown; /* words this backend cannot observe (the real kernel: writable, dirty) */
 };
 
 /* /proc/PID/status-style counters, bytes. */

@@ -34,6 +34,11 @@ struct scn_run_options {
 	const struct sim_trace_listener *listener;
 	scn_stmt_hook hook; /* may be NULL */
 	void *hook_data;
+	/*
+	 * Run on this backend instead of a new simulator (mmsim check: the real
+	 * kernel). The caller destroys it; no narration, invariants or `show`.
+	 */
+	struct scn_backend *backend;
 };
 
 /* Exit status of `mmsim run` for one file. */

@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * check.c - `mmsim check FILE`: the scenario on the simulator and on the
+ * real kernel, compared field by field (docs/check.md).
+ *
+ * The simulator runs first, with a statement hook that records where each
+ * mapping went and, at every `expect` and `snapshot`, the whole observable
+ * state. The real kernel then runs the same statements through the same
+ * runner (sim/real/ behind the backend interface), its mappings placed at
+ * the simulator's addresses, and the same state is taken at the same
+ * statements. The simulator is deterministic, so running the two one after
+ * the other is the same as running them in lockstep; a comparison is of two
+ * lists of (field, value) for each point.
+ *
+ * Compared: per page of every mapping in every process, present / swapped /
+ * none / zero, resident, exclusive / shared, file / anon, and which pages
+ * share a frame (classes, not PFNs); per process alive, fault counts, rss,
+ * smaps fields; per object page, whether the page cache holds it; system
+ * counters as deltas since the start, when nothing else on the machine
+ * faulted meanwhile. Not comparable: writable and dirty per page.
+ */
+#include "check.h"
+
+#include "backend.h"
+#include "meminfo.h"
+#include "runner.h"
+#include "vmstat.h"
+#include "../real/real_backend.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* What a field is about; system counters may be set aside on a busy machine. */
+enum cat { CAT_PAGE, CAT_FRAME, CAT_PROC, CAT_SMAPS, CAT_CACHE, CAT_SYSTEM };
+
+struct field {
+	char *key;
+	char *value;
+	enum cat cat;
+};
+
+struct point {
+	int stmt;		/* index in f->stmts */
+	GPtrArray *fields;	/* struct field: the side being run (in the end, the simulator's) */
+	GPtrArray *sim_fields;	/* the simulator's, while the real side runs */
+	GPtrArray *real_fields;	/* the real kernel's, NULL if not reached */
+	uint64_t foreign;	/* real side: faults not the scenario's since the start */
+	bool taken;
+};
+
+struct obj_info {
+	char *name;
+	int id;
+	uint64_t size;
+	bool sysv;
+};
+
+struct checker {
+	const struct scn_file *f;
+	bool real;
+	GHashTable *addr;	/* stmt index -> address the simulator chose (boxed) */
+	GArray *points;		/* struct point, by order of statements */
+	int next_point;
+	GPtrArray *procs;	/* names by process number */
+	GPtrArray *maps;	/* mapping names, in order of creation */
+	GPtrArray *objs;	/* struct obj_info */
+	GHashTable *sys_start;	/* "vmstat X" / "meminfo X" -> value at the start */
+	struct meminfo_field mi_start[MEMINFO_NR_FIELDS];
+	int mi_n;
+	int stop;		/* the first statement the real side cannot do, or -1 */
+	const char *stop_why;
+	struct scn_backend *real_be;
+};
+
+/* The counters compared as deltas: the ones that follow the scenario's pages. */
+static const char *const vm_keys[] = {
+	"nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_shmem", "nr_dirty", "nr_writeback",
+	"nr_dirtied", "nr_written", "pgpgin", "pgpgout", "pswpin", "pswpout", "pgfault",
+	"pgmajfault", "pgreuse", "workingset_refault_anon", "workingset_refault_file",
+	"workingset_activate_anon", "workingset_activate_file", "nr_swapcached",
+};
+static const char *const mi_keys[] = {
+	"Cached", "SwapCached", "Dirty", "Writeback", "AnonPages", "Mapped", "Shmem",
+};
+
+static void field_free(gpointer p)
+{
+	struct field *x = p;
+
+	g_free(x->key);
+	g_free(x->value);
+	g_free(x);
+}
+
+static void add(GPtrArray *fields, enum cat cat, char *key, char *value)
+{
+	struct field *x = g_new0(struct field, 1);
+
+	x->key = key;
+	x->value = value;
+	x->cat = cat;
+	g_ptr_array_add(fields, x);
+}
+
+/* The words both sides can observe. */
+#define COMPARABLE_WORDS                                                                         \
+	(SCN_W_PRESENT | SCN_W_SWAPPED | SCN_W_NONE | SCN_W_ZERO | SCN_W_RESIDENT |             \
+	 SCN_W_NONRESIDENT | SCN_W_EXCLUSIVE | SCN_W_SHARED | SCN_W_FILE | SCN_W_ANON)
+
+static char *words_text(unsigned w)
+{
+	GString *s = g_string_new("");
+
+	for (int i = 0; i < SCN_NR_WORDS; i++)
+		if (w & (1u << i))
+			g_string_append_printf(s, "%s%s", s->len ? " " : "", scn_word_name(1u << i));
+	return g_string_free(s, FALSE);
+}
+
+static bool is_point(enum scn_kind k)
+{
+	return k == SCN_SNAPSHOT || (k >= SCN_EXPECT_PAGE && k <= SCN_EXPECT_VMSTAT);
+}
+
+/* The whole observable state of @be now. */
+static void take(struct checker *c, struct scn_backend *be, struct point *pt)
+{
+	const struct scn_backend_ops *ops = be->ops;
+	GHashTable *classes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	GPtrArray *fl = pt->fields;
+
+	for (guint p = 0; p < c->procs->len; p++) {
+		const char *pn = c->procs->pdata[p];
+		bool alive;
+
+		if (!pn)
+			continue;
+		alive = ops->observe_alive(be, (int)p);
+		add(fl, CAT_PROC, g_strdup_printf("%s alive", pn), g_strdup(alive ? "yes" : "no"));
+		if (!alive)
+			continue;
+
+		uint64_t min, maj;
+		struct scn_rss rss;
+
+		ops->observe_faults(be, (int)p, &min, &maj);
+		add(fl, CAT_PROC, g_strdup_printf("%s faults", pn),
+		    g_strdup_printf("minor=%" PRIu64 " major=%" PRIu64, min, maj));
+		ops->observe_rss(be, (int)p, &rss);
+		add(fl, CAT_PROC, g_strdup_printf("%s rss", pn),
+		    g_strdup_printf("anon=%" PRIu64 "k file=%" PRIu64 "k shmem=%" PRIu64
+				    "k swap=%" PRIu64 "k", rss.anon >> 10, rss.file >> 10,
+				    rss.shmem >> 10, rss.swap >> 10));
+		for (guint m = 0; m < c->maps->len; m++) {
+			const char *mn = c->maps->pdata[m];
+			uint64_t start, pages;
+
+			if (!scn_run_mapping(be, mn, &start, &pages))
+				continue;
+			for (uint64_t i = 0; i < pages; i++) {
+				struct scn_page_obs o;
+				char *where = g_strdup_printf("%s %s[%" PRIu64 "]", pn, mn, i);
+				const char *cls;
+
+				ops->observe_page(be, (int)p, start + i * SCN_PAGE_SIZE, &o);
+				add(fl, CAT_PAGE, g_strdup(where), words_text(o.words & COMPARABLE_WORDS));
+				if (!o.has_frame)
+					cls = "-";
+				else if (o.words & SCN_W_ZERO)
+					cls = "zero page";
+				else {
+					gint64 key = (gint64)o.frame;
+
+					cls = g_hash_table_lookup(classes, &key);
+					if (!cls) {
+						cls = g_strdup(where);
+						g_hash_table_insert(classes, g_memdup2(&key, sizeof(key)),
+								    (gpointer)cls);
+					}
+				}
+				add(fl, CAT_FRAME, g_strdup_printf("%s frame", where),
+				    g_strdup_printf("as %s", cls));
+				g_free(where);
+			}
+			static const char *const smaps_keys[] = {
+				"Rss", "Pss", "Shared_Clean", "Shared_Dirty", "Private_Clean",
+				"Private_Dirty", "Anonymous", "Swap", "SwapPss",
+			};
+			for (size_t k = 0; k < G_N_ELEMENTS(smaps_keys); k++) {
+				uint64_t bytes = 0;
+
+				ops->observe_smaps(be, (int)p, start, start + pages * SCN_PAGE_SIZE,
+						   smaps_keys[k], &bytes);
+				add(fl, CAT_SMAPS, g_strdup_printf("%s smaps %s %s", pn, mn, smaps_keys[k]),
+				    g_strdup_printf("%" PRIu64 "k", bytes >> 10));
+			}
+		}
+	}
+	g_hash_table_destroy(classes);
+
+	for (guint o = 0; o < c->objs->len; o++) {
+		struct obj_info *oi = c->objs->pdata[o];
+
+		if (oi->sysv)
+			continue; /* the real side sees no page cache of a SysV segment */
+		for (uint64_t i = 0; i < (oi->size + SCN_PAGE_SIZE - 1) / SCN_PAGE_SIZE; i++) {
+			enum scn_cache_state st = ops->observe_cache(be, oi->id, i);
+
+			add(fl, CAT_CACHE, g_strdup_printf("cache %s[%" PRIu64 "]", oi->name, i),
+			    g_strdup(st == SCN_CACHE_PAGE ? "page" : "no page"));
+		}
+	}
+
+	for (size_t i = 0; i < G_N_ELEMENTS(vm_keys); i++) {
+		int64_t v = 0;
+		char *key = g_strdup_printf("vmstat %s", vm_keys[i]);
+
+		ops->observe_vmstat(be, vm_keys[i], &v);
+		v -= (int64_t)(intptr_t)g_hash_table_lookup(c->sys_start, key);
+		add(fl, CAT_SYSTEM, key, g_strdup_printf("%+" PRId64, v));
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(mi_keys); i++) {
+		uint64_t v = 0;
+		char *key = g_strdup_printf("meminfo %s", mi_keys[i]);
+
+		ops->observe_meminfo(be, mi_keys[i], &v);
+		add(fl, CAT_SYSTEM, key,
+		    g_strdup_printf("%+" PRId64 "k",
+				    ((int64_t)v - (int64_t)(intptr_t)g_hash_table_lookup(c->sys_start, key)) / 1024));
+	}
+	if (c->real)
+		pt->foreign = real_backend_foreign_faults(be);
+	pt->taken = true;
+}
+
+static void record_start(struct checker *c, struct scn_backend *be)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(vm_keys); i++) {
+		int64_t v = 0;
+
+		be->ops->observe_vmstat(be, vm_keys[i], &v);
+		g_hash_table_replace(c->sys_start, g_strdup_printf("vmstat %s", vm_keys[i]),
+				     (gpointer)(intptr_t)v);
+	}
+	if (!c->real)
+		meminfo_fields(scn_sim_backend_machine(be), c->mi_start, &c->mi_n);
+	else
+		for (int i = 0; i < c->mi_n; i++)
+			real_backend_set_meminfo_base(be, c->mi_start[i].name,
+						      (uint64_t)c->mi_start[i].kb << 10);
+	for (size_t i = 0; i < G_N_ELEMENTS(mi_keys); i++) {
+		uint64_t v = 0;
+
+		be->ops->observe_meminfo(be, mi_keys[i], &v);
+		g_hash_table_replace(c->sys_start, g_strdup_printf("meminfo %s", mi_keys[i]),
+				     (gpointer)(intptr_t)v);
+	}
+}
+
+/* Names the state is taken over, as the runner numbers them. */
+static void follow(struct checker *c, const struct scn_stmt *s)
+{
+	switch (s->kind) {
+	case SCN_PROCESS:
+		g_ptr_array_add(c->procs, s->name);
+		break;
+	case SCN_FORK:
+		g_ptr_array_add(c->procs, s->name2);
+		break;
+	case SCN_MMAP:
+	case SCN_SHMAT:
+		for (guint i = 0; i < c->maps->len; i++)
+			if (strcmp(c->maps->pdata[i], s->name) == 0)
+				return;
+		g_ptr_array_add(c->maps, s->name);
+		break;
+	case SCN_FILE:
+	case SCN_SHM_OPEN:
+	case SCN_MEMFD:
+	case SCN_SHMGET: {
+		struct obj_info *o = g_new0(struct obj_info, 1);
+
+		o->name = s->name;
+		o->id = (int)c->objs->len;
+		o->size = s->size;
+		o->sysv = s->kind == SCN_SHMGET;
+		g_ptr_array_add(c->objs, o);
+		break;
+	}
+	case SCN_FTRUNCATE:
+		for (guint i = 0; i < c->objs->len; i++) {
+			struct obj_info *o = c->objs->pdata[i];
+
+			if (strcmp(o->name, s->object) == 0)
+				o->size = s->size;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* The mapping a statement creates or moves (its name), or NULL. */
+static const char *placed(const struct scn_stmt *s)
+{
+	if (s->kind == SCN_MMAP || s->kind == SCN_SHMAT)
+		return s->name;
+	if (s->kind == SCN_MREMAP)
+		return s->ref.name;
+	return NULL;
+}
+
+static bool hook(void *data, const struct scn_file *f, const struct scn_stmt *s,
+		 enum scn_hook_when when, struct scn_backend *be)
+{
+	struct checker *c = data;
+	int idx = (int)(s - f->stmts);
+	const char *name = placed(s);
+	uint64_t start, pages;
+
+	if (when == SCN_HOOK_BEFORE) {
+		if (c->next_point == 0 && !g_hash_table_size(c->sys_start))
+			record_start(c, be);
+		if (c->real && idx >= c->stop && c->stop >= 0)
+			return false;
+		if (c->real && name) {
+			gpointer a = g_hash_table_lookup(c->addr, GINT_TO_POINTER(idx + 1));
+
+			real_backend_place(be, (uint64_t)(uintptr_t)a);
+		}
+		follow(c, s);
+		return true;
+	}
+	if (!c->real && name && scn_run_mapping(be, name, &start, &pages))
+		g_hash_table_insert(c->addr, GINT_TO_POINTER(idx + 1), (gpointer)(uintptr_t)start);
+	if (is_point(s->kind)) {
+		struct point *pt = NULL;
+
+		if (!c->real) {
+			struct point np = { .stmt = idx,
+					    .fields = g_ptr_array_new_with_free_func(field_free) };
+
+			g_array_append_val(c->points, np);
+			pt = &g_array_index(c->points, struct point, c->points->len - 1);
+		} else {
+			for (guint i = 0; i < c->points->len; i++)
+				if (g_array_index(c->points, struct point, i).stmt == idx)
+					pt = &g_array_index(c->points, struct point, i);
+		}
+		c->next_point++;
+		if (pt)
+			take(c, be, pt);
+	}
+	return true;
+}
+
+/* Does statement @s need a swap device on the real side? */
+static bool needs_swap(const struct scn_file *f, const struct scn_stmt *s)
+{
+	if (s->kind == SCN_RECLAIM)
+		return true;
+	if (s->kind != SCN_MADVISE || s->madvise != SCN_MADV_PAGEOUT)
+		return false;
+	/* pageout of a regular file's pages needs no swap; anything else does */
+	for (int i = 0; i < f->nstmts; i++) {
+		const struct scn_stmt *m = &f->stmts[i];
+
+		if (m->kind == SCN_MMAP && strcmp(m->name, s->ref.name) == 0) {
+			if (m->mmap.anon)
+				return true;
+			for (int j = 0; j < f->nstmts; j++)
+				if (f->stmts[j].kind == SCN_FILE && f->stmts[j].name &&
+				    strcmp(f->stmts[j].name, m->mmap.object) == 0)
+					return false;
+			return true;
+		}
+	}
+	return true;
+}
+
+/* "FILE:LINE: FAILED: ..." lines of a run's output, by line. */
+static GHashTable *failures(const char *out, const char *path)
+{
+	GHashTable *h = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	g_autofree char *prefix = g_strdup_printf("%s:", path);
+	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+
+	for (int i = 0; lines[i]; i++) {
+		char *l = lines[i];
+		int line;
+
+		if (!g_str_has_prefix(l, prefix) || !strstr(l, ": FAILED: "))
+			continue;
+		line = atoi(l + strlen(prefix));
+		/* the reason is on the next line */
+		g_hash_table_insert(h, GINT_TO_POINTER(line),
+				    g_strdup(lines[i + 1] ? g_strstrip(lines[i + 1]) : ""));
+	}
+	return h;
+}
+
+/* ---- settings ------------------------------------------------------------- */
+
+static bool read_num(const char *path, uint64_t *v)
+{
+	g_autofree char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return false;
+	*v = strtoull(text, NULL, 10);
+	return true;
+}
+
+/* The real kernel's settings, and which differ from the file's config. */
+static void settings(const struct scn_config *cfg, GString *have, GString *differ)
+{
+	struct utsname u;
+	struct stat st;
+	uint64_t v;
+	g_autofree char *thp = NULL;
+
+	if (uname(&u) == 0) {
+		g_string_append_printf(have, "kernel %s", u.release);
+		if (cfg->kernel == SCN_KERNEL_4_19)
+			g_string_append_printf(differ, "%skernel %s (the file: kernel=4.19)",
+					       differ->len ? "; " : "", u.release);
+	}
+	if (read_num("/proc/sys/vm/page-cluster", &v)) {
+		g_string_append_printf(have, ", page-cluster %" PRIu64, v);
+		if (v != cfg->page_cluster)
+			g_string_append_printf(differ, "%spage-cluster %" PRIu64 " (the file: %u)",
+					       differ->len ? "; " : "", v, cfg->page_cluster);
+	}
+	if (stat("/tmp", &st) == 0) {
+		g_autofree char *p = g_strdup_printf("/sys/class/bdi/%u:%u/read_ahead_kb",
+						     major(st.st_dev), minor(st.st_dev));
+
+		if (read_num(p, &v)) {
+			g_string_append_printf(have, ", read_ahead_kb %" PRIu64 " (/tmp)", v);
+			if (v << 10 != cfg->read_ahead_bytes)
+				g_string_append_printf(differ,
+						       "%sread_ahead_kb %" PRIu64 " (the file: %" PRIu64 "k)",
+						       differ->len ? "; " : "", v,
+						       cfg->read_ahead_bytes >> 10);
+		}
+	}
+	if (read_num("/proc/sys/vm/overcommit_memory", &v)) {
+		g_string_append_printf(have, ", overcommit %" PRIu64, v);
+		if (v != cfg->overcommit)
+			g_string_append_printf(differ, "%sovercommit %" PRIu64 " (the file: %u)",
+					       differ->len ? "; " : "", v, cfg->overcommit);
+	}
+	if (read_num("/proc/sys/vm/overcommit_ratio", &v) && v != cfg->overcommit_ratio &&
+	    cfg->overcommit == 2)
+		g_string_append_printf(differ, "%sovercommit_ratio %" PRIu64 " (the file: %u)",
+				       differ->len ? "; " : "", v, cfg->overcommit_ratio);
+	if (g_file_get_contents("/sys/kernel/mm/transparent_hugepage/enabled", &thp, NULL, NULL))
+		g_string_append_printf(have, ", THP %s (off for the mappings: MADV_NOHUGEPAGE)",
+				       g_strstrip(thp));
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+static void json_str(GString *j, const char *s)
+{
+	g_string_append_c(j, '"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			g_string_append_printf(j, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			g_string_append_printf(j, "\\u%04x", *s);
+		else
+			g_string_append_c(j, *s);
+	}
+	g_string_append_c(j, '"');
+}
+
+/* Is @line an expect of system counters taken while other faults happened? */
+static bool busy_counter_line(struct checker *c, int line)
+{
+	for (guint i = 0; i < c->points->len; i++) {
+		struct point *pt = &g_array_index(c->points, struct point, i);
+		const struct scn_stmt *s = &c->f->stmts[pt->stmt];
+
+		if (s->loc.line == line && pt->foreign &&
+		    (s->kind == SCN_EXPECT_VMSTAT || s->kind == SCN_EXPECT_MEMINFO ||
+		     s->kind == SCN_EXPECT_SWAP))
+			return true;
+	}
+	return false;
+}
+
+struct totals {
+	int points, agreed_fields, differ, set_aside, exp_sim, exp_real;
+};
+
+static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real,
+		  const char *have, const char *differ, bool json, FILE *out)
+{
+	const struct scn_file *f = c->f;
+	struct totals t = { 0 };
+	GString *j = g_string_new("{");
+	GString *txt = g_string_new("");
+
+	g_string_append_printf(txt, "== mmsim check %s: the simulator and the real kernel\n", f->path);
+	g_string_append_printf(txt, "   real kernel: %s\n", have);
+	if (*differ)
+		g_string_append_printf(txt, "   settings that differ from the file's config: %s\n"
+					    "   (the simulator runs with the file's)\n", differ);
+	g_string_append(txt, "   not comparable: writable/readonly and dirty/clean per page (the real kernel\n"
+			     "   shows them only by faulting); dirtiness is compared through smaps\n");
+	g_string_append(j, "\"file\":");
+	json_str(j, f->path);
+	g_string_append(j, ",\"kernel\":");
+	json_str(j, have);
+	g_string_append(j, ",\"settings_differ\":");
+	json_str(j, differ);
+	g_string_append(j, ",\"points\":[");
+
+	for (guint i = 0; i < c->points->len; i++) {
+		struct point *pt = &g_array_index(c->points, struct point, i);
+		const struct scn_stmt *s = &f->stmts[pt->stmt];
+		GPtrArray *sim = pt->fields;
+		int agree = 0, aside = 0, nd = 0;
+		GString *d = g_string_new("");
+		GString *jd = g_string_new("");
+
+		g_string_append_printf(j, "%s{\"line\":%d,\"statement\":", i ? "," : "", s->loc.line);
+		json_str(j, s->src);
+		if (!pt->real_fields) {
+			g_string_append_printf(txt, "line %-4d %-44.44s not compared (%s)\n", s->loc.line,
+					       s->src, c->stop_why ? c->stop_why : "not reached");
+			g_string_append(j, ",\"compared\":false,\"why\":");
+			json_str(j, c->stop_why ? c->stop_why : "not reached");
+			g_string_append(j, "}");
+			g_string_free(d, TRUE);
+			g_string_free(jd, TRUE);
+			continue;
+		}
+		t.points++;
+		for (guint k = 0; k < sim->len && k < pt->real_fields->len; k++) {
+			struct field *a = sim->pdata[k], *b = pt->real_fields->pdata[k];
+
+			if (strcmp(a->value, b->value) == 0) {
+				agree++;
+				continue;
+			}
+			if (a->cat == CAT_SYSTEM && pt->foreign) {
+				aside++;
+				continue;
+			}
+			nd++;
+			g_string_append_printf(d, "            %-34s simulator: %-22s real: %s\n",
+					       a->key, a->value, b->value);
+			g_string_append_printf(jd, "%s{\"field\":", jd->len ? "," : "");
+			json_str(jd, a->key);
+			g_string_append(jd, ",\"simulator\":");
+			json_str(jd, a->value);
+			g_string_append(jd, ",\"real\":");
+			json_str(jd, b->value);
+			g_string_append(jd, "}");
+		}
+		if (sim->len != pt->real_fields->len) {
+			nd++;
+			g_string_append_printf(d, "            (the simulator shows %u fields, the real kernel %u)\n",
+					       sim->len, pt->real_fields->len);
+		}
+		t.agreed_fields += agree;
+		t.differ += nd;
+		t.set_aside += aside;
+		g_string_append_printf(txt, "line %-4d %-44.44s %s (%d fields agree", s->loc.line, s->src,
+				       nd ? "DIFFER" : "agree", agree);
+		if (nd)
+			g_string_append_printf(txt, ", %d differ", nd);
+		g_string_append(txt, ")\n");
+		g_string_append(txt, d->str);
+		if (aside)
+			g_string_append_printf(txt, "            %d system counters not compared: %" PRIu64
+						    " faults since the start were not the scenario's (worker\n"
+						    "            bookkeeping, fork, or other processes)\n",
+					       aside, pt->foreign);
+		g_string_append_printf(j, ",\"compared\":true,\"agree\":%d,\"differ\":[%s],"
+					  "\"system_set_aside\":%d,\"foreign_faults\":%" PRIu64 "}",
+				       agree, jd->str, aside, pt->foreign);
+		g_string_free(d, TRUE);
+		g_string_free(jd, TRUE);
+	}
+	g_string_append(j, "],\"expectations_failed\":[");
+
+	/* expectation lines that failed on either side */
+	bool first = true;
+
+	for (int line = 1; line <= f->nlines; line++) {
+		const char *ms = g_hash_table_lookup(fail_sim, GINT_TO_POINTER(line));
+		const char *mr = g_hash_table_lookup(fail_real, GINT_TO_POINTER(line));
+
+		if (!ms && !mr)
+			continue;
+		if (!ms && busy_counter_line(c, line)) {
+			t.set_aside++;
+			continue; /* a system counter on a busy machine: not compared */
+		}
+		if (ms)
+			t.exp_sim++;
+		if (mr)
+			t.exp_real++;
+		g_string_append_printf(txt, "line %-4d expectation failed on %s\n", line,
+				       ms && mr ? "both" : ms ? "the simulator" : "the real kernel");
+		if (ms)
+			g_string_append_printf(txt, "            simulator: %s\n", ms);
+		if (mr)
+			g_string_append_printf(txt, "            real:      %s\n", mr);
+		g_string_append_printf(j, "%s{\"line\":%d,\"simulator\":", first ? "" : ",", line);
+		first = false;
+		if (ms)
+			json_str(j, ms);
+		else
+			g_string_append(j, "null");
+		g_string_append(j, ",\"real\":");
+		if (mr)
+			json_str(j, mr);
+		else
+			g_string_append(j, "null");
+		g_string_append(j, "}");
+	}
+
+	g_string_append_printf(txt, "%s: %d points compared, %d fields agree, %d differ", f->path,
+			       t.points, t.agreed_fields, t.differ);
+	if (t.set_aside)
+		g_string_append_printf(txt, ", %d system counters not compared (busy machine)",
+				       t.set_aside);
+	g_string_append_printf(txt, "; expectations failed: %d on the simulator, %d on the real kernel\n",
+			       t.exp_sim, t.exp_real);
+	if (c->stop >= 0)
+		g_string_append_printf(txt, "%s: from line %d on, not compared: %s\n", f->path,
+				       f->stmts[c->stop].loc.line, c->stop_why);
+	g_string_append_printf(j, "],\"disagreements\":%d,\"system_set_aside\":%d,"
+				  "\"stopped_at_line\":%d}\n",
+			       t.differ, t.set_aside, c->stop >= 0 ? f->stmts[c->stop].loc.line : 0);
+	fputs(json ? j->str : txt->str, out);
+	g_string_free(j, TRUE);
+	g_string_free(txt, TRUE);
+	return t.differ || t.exp_sim || t.exp_real ? 1 : 0;
+}
+
+/* ---- the command ----------------------------------------------------------- */
+
+static enum scn_status run_side(struct checker *c, struct scn_backend *be, char **out,
+				GError **err)
+{
+	size_t len = 0;
+	FILE *mem = open_memstream(out, &len);
+	struct scn_run_options opt = { .trace = SCN_TRACE_NONE, .out = mem, .hook = hook,
+				       .hook_data = c, .backend = be };
+	enum scn_status st;
+
+	c->next_point = 0;
+	g_ptr_array_set_size(c->procs, 0);
+	g_ptr_array_set_size(c->maps, 0);
+	g_ptr_array_set_size(c->objs, 0);
+	st = scn_run(c->f, &opt, err);
+	fclose(mem);
+	return st;
+}
+
+int check_file(const char *path, bool json, FILE *out)
+{
+	g_autoptr(GError) err = NULL;
+	struct scn_file *f = scn_parse_file(path, &err);
+	struct checker c = { 0 };
+	char *sim_out = NULL, *real_out = NULL, *why = NULL;
+	enum scn_status st;
+	int status;
+
+	if (!f) {
+		fprintf(stderr, "%s\n", err->message);
+		return 2;
+	}
+	c.f = f;
+	c.stop = -1;
+	c.addr = g_hash_table_new(g_direct_hash, g_direct_equal);
+	c.points = g_array_new(FALSE, TRUE, sizeof(struct point));
+	c.procs = g_ptr_array_new();
+	c.maps = g_ptr_array_new();
+	c.objs = g_ptr_array_new_with_free_func(g_free);
+	c.sys_start = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (int i = 0; i < f->nstmts; i++)
+		if (needs_swap(f, &f->stmts[i])) {
+			c.stop = i;
+			c.stop_why = "no swap set up on the real side";
+			break;
+		}
+
+	st = run_side(&c, NULL, &sim_out, &err);
+	if (st == SCN_REFUSED) {
+		fprintf(stderr, "%s\n", err->message);
+		status = 2;
+		goto out;
+	}
+
+	GString *have = g_string_new(""), *differ = g_string_new("");
+
+	settings(&f->config, have, differ);
+	c.real_be = real_backend_create(&f->config, &why);
+	if (!c.real_be) {
+		fprintf(stderr, "mmsim check: %s: the real run could not be set up: %s\n", path, why);
+		g_free(why);
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		status = 3;
+		goto out;
+	}
+	c.real = true;
+	g_hash_table_remove_all(c.sys_start);
+	for (guint i = 0; i < c.points->len; i++) {
+		struct point *pt = &g_array_index(c.points, struct point, i);
+
+		pt->sim_fields = pt->fields;
+		pt->fields = g_ptr_array_new_with_free_func(field_free);
+		pt->taken = false;
+	}
+	st = run_side(&c, c.real_be, &real_out, &err);
+	int lost = real_backend_lost_worker(c.real_be);
+
+	c.real_be->ops->destroy(c.real_be);
+	if (st == SCN_REFUSED) {
+		fprintf(stderr, "mmsim check: %s: the real run was refused: %s\n", path, err->message);
+		status = 3;
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		goto out;
+	}
+	if (lost >= 0) {
+		fprintf(stderr, "mmsim check: %s: the worker of process %s died during the run\n", path,
+			(const char *)c.procs->pdata[lost]);
+		status = 3;
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		goto out;
+	}
+	for (guint i = 0; i < c.points->len; i++) {
+		struct point *pt = &g_array_index(c.points, struct point, i);
+		GPtrArray *real = pt->fields;
+
+		pt->fields = pt->sim_fields;
+		pt->sim_fields = NULL;
+		pt->real_fields = pt->taken ? real : NULL;
+		if (!pt->taken)
+			g_ptr_array_unref(real);
+	}
+	{
+		GHashTable *fs = failures(sim_out, f->path), *fr = failures(real_out, f->path);
+
+		status = report(&c, fs, fr, have->str, differ->str, json, out);
+		g_hash_table_destroy(fs);
+		g_hash_table_destroy(fr);
+	}
+	g_string_free(have, TRUE);
+	g_string_free(differ, TRUE);
+out:
+	for (guint i = 0; i < c.points->len; i++) {
+		struct point *pt = &g_array_index(c.points, struct point, i);
+
+		if (pt->fields)
+			g_ptr_array_unref(pt->fields);
+		if (pt->sim_fields)
+			g_ptr_array_unref(pt->sim_fields);
+		if (pt->real_fields)
+			g_ptr_array_unref(pt->real_fields);
+	}
+	g_array_free(c.points, TRUE);
+	g_hash_table_destroy(c.addr);
+	g_ptr_array_free(c.procs, TRUE);
+	g_ptr_array_free(c.maps, TRUE);
+	g_ptr_array_free(c.objs, TRUE);
+	g_hash_table_destroy(c.sys_start);
+	free(sim_out);
+	free(real_out);
+	scn_file_free(f);
+	return status;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	gboolean json = FALSE;
+	GOptionEntry entries[] = {
+		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
+		  "write the comparison as JSON instead of the readable report", NULL },
+		{ NULL }
+	};
+	g_autoptr(GOptionContext) ctx =
+		g_option_context_new("FILE - run a scenario on the simulator and the real kernel, compare");
+	g_autoptr(GError) err = NULL;
+
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(
+		ctx, "Runs FILE on the simulator, then on the real kernel (as root: one worker process\n"
+		     "per scenario process, pinned to CPU 0, mappings at the simulator's addresses),\n"
+		     "and compares at every expect and snapshot the whole observable state: pages,\n"
+		     "frame sharing, faults, rss, smaps, page cache, system counters as deltas.\n"
+		     "See docs/check.md.\n"
+		     "\n"
+		     "Exit status: 0 both agreed and every expectation held on both; 1 they\n"
+		     "disagreed or an expectation failed; 2 the file could not be parsed or was\n"
+		     "refused; 3 the real run could not be set up (the reason on standard error).");
+	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
+		fprintf(stderr, "mmsim check: %s\n", err->message);
+		return 2;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "mmsim check: give one scenario file (try: mmsim check "
+				"scenarios/anon/zero-page.scn)\n");
+		return 2;
+	}
+	return check_file(argv[1], json, stdout);
+}

@@ -1,0 +1,1274 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * real_backend.c - the real Linux kernel behind the backend interface
+ * (real_backend.h): the controller side. The workers are in real_worker.c.
+ *
+ * Observations: pagemap (present, swapped, file, exclusive, PFN) is read
+ * here from /proc/PID/pagemap (PFNs need root); mincore is asked of the
+ * worker; rss from /proc/PID/status; smaps fields from /proc/PID/smaps;
+ * meminfo and vmstat after writing /proc/sys/vm/stat_refresh; the page
+ * cache of an object by mincore over a mapping of it here.
+ *
+ * Left out: swap (no swap device is set up: `check` stops comparing at the
+ * first statement that needs one), `reclaim`, zram.
+ */
+#include "real_backend.h"
+#include "real_proto.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef container_of
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
+#endif
+
+#define PM_PFN_MASK ((1ull << 55) - 1)
+#define PM_EXCLUSIVE (1ull << 56)
+#define PM_FILE (1ull << 61)
+#define PM_SWAP (1ull << 62)
+#define PM_PRESENT (1ull << 63)
+
+#define DIR_PREFIX "mmsim-check-"
+#define SHM_PREFIX "mmsim-"
+
+struct real_proc {
+	pid_t pid;
+	int sock;
+	int pagemap;
+	int pidfd;
+	bool alive;
+	bool direct;		  /* a child of this process (not of a worker) */
+	uint64_t minflt, majflt;  /* the scenario's faults, from the last reply */
+	uint64_t own_base;	  /* all its faults when its count started (see foreign) */
+	uint64_t own_last;
+	GArray *ranges;		  /* uint64_t pairs: where the scenario mapped memory */
+};
+
+enum real_kind { OBJ_NONE, OBJ_FILE, OBJ_SHM, OBJ_MEMFD, OBJ_SYSV };
+
+struct real_obj {
+	enum real_kind kind;
+	int fd;			/* file, shm, memfd */
+	int shmid;		/* SysV */
+	char *path;		/* file: its path; shm: the real name "/mmsim-PID-N" */
+	char *scn_name;		/* shm: the scenario's name */
+	bool unlinked;
+};
+
+struct real_backend {
+	struct scn_backend be;
+	char *dir;		/* the run's private directory */
+	FILE *manifest;
+	GArray *procs;		/* struct real_proc */
+	GArray *objs;		/* struct real_obj */
+	uint64_t zero_pfn;
+	uint64_t place;		/* the simulator's address for the next mapping */
+	int shm_seq;
+	int lost;		/* a worker that died unasked, or -1 */
+	/* system counters, read once per state */
+	bool sys_valid;
+	GHashTable *meminfo;	/* key -> kB (boxed in a pointer) */
+	GHashTable *vmstat;	/* key -> value */
+	GHashTable *mi_start;	/* meminfo at the start */
+	GHashTable *mi_base;	/* the simulator's meminfo at the start */
+	uint64_t pgfault_start;
+	uint64_t self_start;	/* this process's own faults at the start */
+	uint64_t exited_own;	/* faults of workers that are gone */
+	uint64_t sigbus;	/* accesses that faulted into SIGBUS (vmstat counts them) */
+};
+
+static struct real_backend *to_real(struct scn_backend *be)
+{
+	return container_of(be, struct real_backend, be);
+}
+
+static struct real_proc *proc(struct real_backend *rb, int id)
+{
+	if ((guint)id >= rb->procs->len)
+		g_array_set_size(rb->procs, id + 1);
+	return &g_array_index(rb->procs, struct real_proc, id);
+}
+
+static struct real_obj *obj(struct real_backend *rb, int id)
+{
+	if ((guint)id >= rb->objs->len)
+		g_array_set_size(rb->objs, id + 1);
+	return &g_array_index(rb->objs, struct real_obj, id);
+}
+
+/* ---- the manifest, cleanup, signals ------------------------------------ */
+
+/* The run being cleaned up by a signal. */
+static struct real_backend *live;
+
+static void note(struct real_backend *rb, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void note(struct real_backend *rb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(rb->manifest, fmt, ap);
+	va_end(ap);
+	fputc('\n', rb->manifest);
+	fflush(rb->manifest);
+	fsync(fileno(rb->manifest));
+}
+
+static void remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char path[4096];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/*
+ * Undo everything the run created. Called at the end and from a signal
+ * handler (so: system calls and no allocation; the lists are not changed
+ * while a command runs).
+ */
+static void cleanup(struct real_backend *rb)
+{
+	for (guint i = 0; i < rb->procs->len; i++) {
+		struct real_proc *p = &g_array_index(rb->procs, struct real_proc, i);
+
+		if (p->pid > 0 && p->alive) {
+			if (p->pidfd >= 0)
+				syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+			else
+				kill(p->pid, SIGKILL);
+		}
+	}
+	for (guint i = 0; i < rb->objs->len; i++) {
+		struct real_obj *o = &g_array_index(rb->objs, struct real_obj, i);
+
+		if (o->kind == OBJ_SHM && !o->unlinked)
+			shm_unlink(o->path);
+		if (o->kind == OBJ_SYSV && o->shmid >= 0)
+			shmctl(o->shmid, IPC_RMID, NULL);
+	}
+	/* Workers forked by workers are reparented to us (a subreaper): reap all. */
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	remove_dir(rb->dir);
+}
+
+static void on_signal(int sig)
+{
+	if (live)
+		cleanup(live);
+	live = NULL;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static bool pid_alive(pid_t pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
+void real_backend_remove_stale(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+
+	if (d) {
+		while ((e = readdir(d))) {
+			char dir[4096], line[4200];
+			FILE *m;
+			pid_t pid;
+
+			if (strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) != 0)
+				continue;
+			pid = (pid_t)atoi(e->d_name + strlen(DIR_PREFIX));
+			if (pid_alive(pid))
+				continue;
+			snprintf(dir, sizeof(dir), "/tmp/%s", e->d_name);
+			snprintf(line, sizeof(line), "%s/manifest", dir);
+			m = fopen(line, "r");
+			while (m && fgets(line, sizeof(line), m)) {
+				char what[16], arg[4096];
+
+				if (sscanf(line, "%15s %4095s", what, arg) != 2)
+					continue;
+				if (strcmp(what, "shm") == 0)
+					shm_unlink(arg);
+				else if (strcmp(what, "sysv") == 0) {
+					struct shmid_ds ds;
+					int id = atoi(arg);
+
+					/* only a segment that process created */
+					if (shmctl(id, IPC_STAT, &ds) == 0 && ds.shm_cpid == pid)
+						shmctl(id, IPC_RMID, NULL);
+				}
+			}
+			if (m)
+				fclose(m);
+			remove_dir(dir);
+		}
+		closedir(d);
+	}
+	/* POSIX shm objects of a dead run not yet in its manifest */
+	d = opendir("/dev/shm");
+	if (d) {
+		while ((e = readdir(d))) {
+			char name[300];
+
+			if (strncmp(e->d_name, SHM_PREFIX, strlen(SHM_PREFIX)) != 0 ||
+			    strncmp(e->d_name, DIR_PREFIX, strlen(DIR_PREFIX)) == 0)
+				continue;
+			if (pid_alive((pid_t)atoi(e->d_name + strlen(SHM_PREFIX))))
+				continue;
+			snprintf(name, sizeof(name), "/%s", e->d_name);
+			shm_unlink(name);
+		}
+		closedir(d);
+	}
+}
+
+/* ---- talking to workers -------------------------------------------------- */
+
+static void lose(struct real_backend *rb, int id)
+{
+	struct real_proc *p = proc(rb, id);
+
+	if (p->alive && rb->lost < 0)
+		rb->lost = id;
+	p->alive = false;
+}
+
+/* Send @c (with @fd if >= 0) to worker @id and wait for the reply. */
+static int call(struct real_backend *rb, int id, const struct real_cmd *c, int fd,
+		struct real_reply *r)
+{
+	struct real_proc *p = proc(rb, id);
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)c, sizeof(*c) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	ssize_t n;
+
+	memset(r, 0, sizeof(*r));
+	rb->sys_valid = false;
+	if (!p->alive) {
+		r->err = -ESRCH;
+		return -ESRCH;
+	}
+	if (fd >= 0) {
+		struct cmsghdr *cm;
+
+		memset(ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl;
+		mh.msg_controllen = sizeof(ctl);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	}
+	if (sendmsg(p->sock, &mh, MSG_NOSIGNAL) != sizeof(*c)) {
+		lose(rb, id);
+		r->err = -ESRCH;
+		return -ESRCH;
+	}
+	do
+		n = recv(p->sock, r, sizeof(*r), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(*r)) {
+		lose(rb, id);
+		memset(r, 0, sizeof(*r));
+		r->err = -ESRCH;
+		return -ESRCH;
+	}
+	p->minflt = r->minflt;
+	p->majflt = r->majflt;
+	return r->err;
+}
+
+/* All faults a process took so far (/proc/PID/stat minflt + majflt). */
+static uint64_t all_faults(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long min = 0, maj = 0;
+	int fd;
+	ssize_t n;
+	char *s;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	s = strrchr(buf, ')');
+	if (!s || sscanf(s + 2, "%*c %*d %*d %*d %*d %*d %*u %lu %*u %lu", &min, &maj) != 2)
+		return 0;
+	return min + maj;
+}
+
+static void open_proc_files(struct real_backend *rb, struct real_proc *p)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)p->pid);
+	p->pagemap = open(path, O_RDONLY | O_CLOEXEC);
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	p->alive = true;
+	p->own_base = 0; /* a new process counts from zero */
+	p->own_last = all_faults(p->pid);
+}
+
+static int wait_ready(struct real_backend *rb, struct real_proc *p)
+{
+	struct real_reply r;
+	ssize_t n;
+
+	do
+		n = recv(p->sock, &r, sizeof(r), 0);
+	while (n < 0 && errno == EINTR);
+	return n == sizeof(r) ? 0 : -ESRCH;
+}
+
+static int real_process(struct scn_backend *be, int id, const char *name)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_proc *p = proc(rb, id);
+	int sv[2];
+	pid_t pid;
+
+	p->sock = p->pagemap = p->pidfd = -1;
+	rb->sys_valid = false;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		/* keep only the standard streams and our end of the socket */
+		int keep = sv[1];
+
+		if (keep != 3) {
+			dup2(keep, 3);
+			keep = 3;
+		}
+		syscall(SYS_close_range, 4, ~0u, 0);
+		real_worker_main(keep);
+	}
+	close(sv[1]);
+	p->pid = pid;
+	p->sock = sv[0];
+	p->direct = true;
+	open_proc_files(rb, p);
+	if (wait_ready(rb, p)) {
+		lose(rb, id);
+		return -ESRCH;
+	}
+	p->own_last = all_faults(pid);
+	return 0;
+}
+
+static int real_fork(struct scn_backend *be, int parent, int child, const char *name)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_proc *c;
+	struct real_cmd cmd = { .op = REAL_OP_FORK };
+	struct real_reply r;
+	int sv[2], err;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	err = call(rb, parent, &cmd, sv[1], &r);
+	close(sv[1]);
+	c = proc(rb, child);
+	c->sock = c->pagemap = c->pidfd = -1;
+	if (err) {
+		close(sv[0]);
+		return err;
+	}
+	c->pid = (pid_t)r.v;
+	c->sock = sv[0];
+	if (proc(rb, parent)->ranges) {
+		GArray *pr = proc(rb, parent)->ranges;
+
+		c->ranges = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+		g_array_append_vals(c->ranges, pr->data, pr->len);
+	}
+	open_proc_files(rb, c);
+	if (wait_ready(rb, c)) {
+		lose(rb, child);
+		return -ESRCH;
+	}
+	return 0;
+}
+
+/* Faults of worker @p not counted yet in its own total, folded in. */
+static void fold_own(struct real_proc *p)
+{
+	uint64_t now = p->alive ? all_faults(p->pid) : p->own_last;
+
+	if (now >= p->own_last)
+		p->own_base += now - p->own_last;
+	p->own_last = now;
+}
+
+static int real_exit(struct scn_backend *be, int id)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_proc *p = proc(rb, id);
+	struct real_cmd cmd = { .op = REAL_OP_EXIT };
+	struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+	if (!p->alive)
+		return 0;
+	fold_own(p);
+	rb->sys_valid = false;
+	send(p->sock, &cmd, sizeof(cmd), MSG_NOSIGNAL);
+	/* wait until its mm is gone: the pidfd turns readable when it has exited */
+	if (p->pidfd >= 0)
+		poll(&pfd, 1, 10000);
+	if (p->direct)
+		waitpid(p->pid, NULL, 0);
+	p->alive = false;
+	rb->exited_own += p->own_base;
+	p->own_base = 0;
+	close(p->sock);
+	p->sock = -1;
+	return 0;
+}
+
+/* ---- mappings ----------------------------------------------------------- */
+
+static int to_prot(unsigned prot)
+{
+	return ((prot & SCN_PROT_R) ? PROT_READ : 0) | ((prot & SCN_PROT_W) ? PROT_WRITE : 0) |
+	       ((prot & SCN_PROT_X) ? PROT_EXEC : 0);
+}
+
+static void add_range(struct real_proc *p, uint64_t start, uint64_t len)
+{
+	uint64_t r[2] = { start, start + len };
+
+	if (!p->ranges)
+		p->ranges = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	g_array_append_vals(p->ranges, r, 2);
+}
+
+static bool in_ranges(const struct real_proc *p, uint64_t s, uint64_t e)
+{
+	for (guint i = 0; p->ranges && i + 1 < p->ranges->len; i += 2)
+		if (s < g_array_index(p->ranges, uint64_t, i + 1) &&
+		    e > g_array_index(p->ranges, uint64_t, i))
+			return true;
+	return false;
+}
+
+void real_backend_place(struct scn_backend *be, uint64_t addr)
+{
+	to_real(be)->place = addr;
+}
+
+static int nohugepage(struct real_backend *rb, int id, uint64_t addr, uint64_t len)
+{
+	struct real_cmd c = { .op = REAL_OP_MADVISE, .a = addr, .b = len, .c = MADV_NOHUGEPAGE };
+	struct real_reply r;
+
+	return call(rb, id, &c, -1, &r);
+}
+
+static int real_mmap(struct scn_backend *be, int id, const struct scn_mmap *req, int o,
+		     uint64_t *addr)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_cmd c = { .op = REAL_OP_MMAP, .b = req->size, .c = (uint64_t)to_prot(req->prot),
+			      .e = req->offset };
+	int flags = req->shared ? MAP_SHARED : MAP_PRIVATE;
+	struct real_reply r;
+	int err;
+
+	if (o < 0)
+		flags |= MAP_ANONYMOUS;
+	if (req->populate)
+		flags |= MAP_POPULATE;
+	if (req->noreserve)
+		flags |= MAP_NORESERVE;
+	if (req->fixed)
+		flags |= MAP_FIXED;
+	else if (req->noreplace || rb->place)
+		flags |= MAP_FIXED_NOREPLACE;
+	c.a = rb->place ? rb->place : req->has_at ? req->at : 0;
+	c.d = (uint64_t)flags;
+	rb->place = 0;
+	err = call(rb, id, &c, o < 0 ? -1 : obj(rb, o)->fd, &r);
+	*addr = r.addr;
+	if (!err) {
+		add_range(proc(rb, id), r.addr, req->size);
+		nohugepage(rb, id, r.addr, req->size);
+	}
+	return err;
+}
+
+static int simple(struct real_backend *rb, int id, enum real_op op, uint64_t a, uint64_t b,
+		  uint64_t c3)
+{
+	struct real_cmd c = { .op = op, .a = a, .b = b, .c = c3 };
+	struct real_reply r;
+
+	return call(rb, id, &c, -1, &r);
+}
+
+static int real_munmap(struct scn_backend *be, int id, uint64_t addr, uint64_t len)
+{
+	return simple(to_real(be), id, REAL_OP_MUNMAP, addr, len, 0);
+}
+
+static int real_mprotect(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
+			 unsigned prot)
+{
+	return simple(to_real(be), id, REAL_OP_MPROTECT, addr, len, (uint64_t)to_prot(prot));
+}
+
+static int real_mremap(struct scn_backend *be, int id, uint64_t addr, uint64_t old_len,
+		       uint64_t new_len, bool maymove, uint64_t *new_addr)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_cmd c = { .op = REAL_OP_MREMAP, .a = addr, .b = old_len, .c = new_len };
+	struct real_reply r;
+	int err;
+
+	c.d = maymove ? MREMAP_MAYMOVE : 0;
+	if (maymove && rb->place && rb->place != addr) {
+		c.d |= MREMAP_FIXED;
+		c.e = rb->place;
+	}
+	rb->place = 0;
+	err = call(rb, id, &c, -1, &r);
+	*new_addr = r.addr;
+	if (!err)
+		add_range(proc(rb, id), r.addr, new_len);
+	if (!err && new_len > old_len)
+		nohugepage(rb, id, r.addr, new_len);
+	return err;
+}
+
+static const int madvise_advice[] = {
+	[SCN_MADV_DONTNEED] = MADV_DONTNEED,
+	[SCN_MADV_COLD] = MADV_COLD,
+	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
+	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
+	[SCN_MADV_POPULATE_READ] = MADV_POPULATE_READ,
+	[SCN_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+	[SCN_MADV_REMOVE] = MADV_REMOVE,
+	[SCN_MADV_FREE] = MADV_FREE,
+};
+
+static int real_madvise(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
+			enum scn_madvise advice)
+{
+	return simple(to_real(be), id, REAL_OP_MADVISE, addr, len,
+		      (uint64_t)madvise_advice[advice]);
+}
+
+static int real_msync(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
+		      const struct scn_msync *how)
+{
+	int flags = (how->sync ? MS_SYNC : MS_ASYNC) | (how->invalidate ? MS_INVALIDATE : 0);
+
+	return simple(to_real(be), id, REAL_OP_MSYNC, addr, len, (uint64_t)flags);
+}
+
+static int real_access(struct scn_backend *be, int id, uint64_t addr, bool write,
+		       uint64_t *value)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_cmd c = { .op = REAL_OP_ACCESS, .flags = write ? REAL_WRITE : 0, .a = addr,
+			      .b = *value };
+	struct real_reply r;
+	int err = call(rb, id, &c, -1, &r);
+
+	if (err)
+		return SIGKILL; /* the worker is gone */
+	if (!write)
+		*value = r.v;
+	if (r.sig == SIGBUS)
+		rb->sigbus++;
+	return r.sig;
+}
+
+/* ---- objects ------------------------------------------------------------ */
+
+/* The spec's content: the 8-byte word at offset o holds o. */
+static int fill(int fd, uint64_t size)
+{
+	uint64_t buf[512];
+
+	for (uint64_t pos = 0; pos < size; pos += sizeof(buf)) {
+		size_t n = size - pos < sizeof(buf) ? (size_t)(size - pos) : sizeof(buf);
+
+		for (int i = 0; i < 512; i++)
+			buf[i] = pos + (uint64_t)i * 8;
+		if (pwrite(fd, buf, n, (off_t)pos) != (ssize_t)n)
+			return -errno;
+	}
+	return 0;
+}
+
+static int real_file(struct scn_backend *be, int id, const char *name, uint64_t size, bool cached)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_obj *o = obj(rb, id);
+	int err;
+
+	rb->sys_valid = false;
+	o->path = g_strdup_printf("%s/%s", rb->dir, name);
+	o->fd = open(o->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (o->fd < 0)
+		return -errno;
+	o->kind = OBJ_FILE;
+	err = fill(o->fd, size);
+	if (err)
+		return err;
+	/* clean either way; cached=all keeps the order-0 pages write() left */
+	if (fdatasync(o->fd))
+		return -errno;
+	if (!cached)
+		posix_fadvise(o->fd, 0, 0, POSIX_FADV_DONTNEED);
+	return 0;
+}
+
+static int real_shm_open(struct scn_backend *be, int id, const char *name, uint64_t size)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_obj *o = obj(rb, id);
+
+	rb->sys_valid = false;
+	o->path = g_strdup_printf("/" SHM_PREFIX "%d-%d", (int)getpid(), rb->shm_seq++);
+	o->scn_name = g_strdup(name);
+	note(rb, "shm %s", o->path);
+	o->fd = shm_open(o->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (o->fd < 0)
+		return -errno;
+	o->kind = OBJ_SHM;
+	return ftruncate(o->fd, (off_t)size) ? -errno : 0;
+}
+
+static int real_shm_unlink(struct scn_backend *be, const char *name)
+{
+	struct real_backend *rb = to_real(be);
+
+	for (guint i = 0; i < rb->objs->len; i++) {
+		struct real_obj *o = obj(rb, (int)i);
+
+		if (o->kind == OBJ_SHM && !o->unlinked && strcmp(o->scn_name, name) == 0) {
+			o->unlinked = true;
+			return shm_unlink(o->path) ? -errno : 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int real_memfd(struct scn_backend *be, int id, const char *name, uint64_t size)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_obj *o = obj(rb, id);
+
+	rb->sys_valid = false;
+	o->fd = memfd_create(name, MFD_CLOEXEC);
+	if (o->fd < 0)
+		return -errno;
+	o->kind = OBJ_MEMFD;
+	return ftruncate(o->fd, (off_t)size) ? -errno : 0;
+}
+
+static int real_shmget(struct scn_backend *be, int id, uint64_t key, uint64_t size)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_obj *o = obj(rb, id);
+
+	rb->sys_valid = false;
+	o->fd = -1;
+	o->shmid = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
+	if (o->shmid < 0)
+		return -errno;
+	o->kind = OBJ_SYSV;
+	note(rb, "sysv %d", o->shmid);
+	return 0;
+}
+
+static int real_shmat(struct scn_backend *be, int id, int o, unsigned prot, uint64_t at,
+		      uint64_t *addr)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_cmd c = { .op = REAL_OP_SHMAT, .e = (uint64_t)obj(rb, o)->shmid };
+	struct real_reply r;
+	int err;
+
+	c.a = rb->place ? rb->place : at;
+	c.c = (prot & SCN_PROT_W) ? 0 : SHM_RDONLY;
+	rb->place = 0;
+	err = call(rb, id, &c, -1, &r);
+	*addr = r.addr;
+	if (!err) {
+		struct shmid_ds ds;
+
+		if (shmctl(obj(rb, o)->shmid, IPC_STAT, &ds) == 0) {
+			add_range(proc(rb, id), r.addr, (ds.shm_segsz + 4095) & ~4095ull);
+			nohugepage(rb, id, r.addr, (ds.shm_segsz + 4095) & ~4095ull);
+		}
+	}
+	return err;
+}
+
+static int real_shmdt(struct scn_backend *be, int id, uint64_t addr)
+{
+	return simple(to_real(be), id, REAL_OP_SHMDT, addr, 0, 0);
+}
+
+static int real_shmctl_rmid(struct scn_backend *be, int id)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_obj *o = obj(rb, id);
+
+	rb->sys_valid = false;
+	if (shmctl(o->shmid, IPC_RMID, NULL))
+		return -errno;
+	o->shmid = -1;
+	return 0;
+}
+
+static int real_ftruncate(struct scn_backend *be, int id, uint64_t size)
+{
+	to_real(be)->sys_valid = false;
+	return ftruncate(obj(to_real(be), id)->fd, (off_t)size) ? -errno : 0;
+}
+
+static int real_pwrite(struct scn_backend *be, int id, uint64_t pos, uint64_t value)
+{
+	to_real(be)->sys_valid = false;
+	return pwrite(obj(to_real(be), id)->fd, &value, 8, (off_t)pos) == 8 ? 0 : -errno;
+}
+
+static int real_pread(struct scn_backend *be, int id, uint64_t pos, uint64_t *value, bool *eof)
+{
+	uint64_t v = 0;
+	ssize_t n;
+
+	to_real(be)->sys_valid = false;
+	n = pread(obj(to_real(be), id)->fd, &v, 8, (off_t)pos);
+	if (n < 0)
+		return -errno;
+	*value = v;
+	*eof = n == 0;
+	return 0;
+}
+
+static int real_fsync(struct scn_backend *be, int id)
+{
+	to_real(be)->sys_valid = false;
+	return fsync(obj(to_real(be), id)->fd) ? -errno : 0;
+}
+
+static int real_fadvise(struct scn_backend *be, int id, uint64_t pos, uint64_t len, bool willneed)
+{
+	to_real(be)->sys_valid = false;
+	return -posix_fadvise(obj(to_real(be), id)->fd, (off_t)pos, (off_t)len,
+			      willneed ? POSIX_FADV_WILLNEED : POSIX_FADV_DONTNEED);
+}
+
+/* Wait for the writeback in flight on every object (starting none). */
+static int real_writeback(struct scn_backend *be)
+{
+	struct real_backend *rb = to_real(be);
+
+	rb->sys_valid = false;
+	for (guint i = 0; i < rb->objs->len; i++) {
+		struct real_obj *o = obj(rb, (int)i);
+
+		if (o->kind != OBJ_NONE && o->kind != OBJ_SYSV && o->fd >= 0)
+			sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE);
+	}
+	return 0;
+}
+
+/* Not replayed here: `check` stops comparing before a reclaim (no swap set up). */
+static uint64_t real_reclaim(struct scn_backend *be, uint64_t nr, bool anon, bool file)
+{
+	return 0;
+}
+
+/* ---- observations --------------------------------------------------------- */
+
+static void real_observe_page(struct scn_backend *be, int id, uint64_t addr,
+			      struct scn_page_obs *obs)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_proc *p = proc(rb, id);
+	uint64_t pm = 0;
+	unsigned w = 0;
+	struct real_cmd c = { .op = REAL_OP_MINCORE, .a = addr };
+	struct real_reply r;
+
+	memset(obs, 0, sizeof(*obs));
+	obs->unknown = SCN_W_WRITABLE | SCN_W_READONLY | SCN_W_DIRTY | SCN_W_CLEAN;
+	if (!p->alive || pread(p->pagemap, &pm, 8, (off_t)(addr / 4096 * 8)) != 8) {
+		obs->words = SCN_W_NONE | SCN_W_NONRESIDENT;
+		return;
+	}
+	if (pm & PM_PRESENT) {
+		w |= SCN_W_PRESENT;
+		obs->has_frame = true;
+		obs->frame = pm & PM_PFN_MASK;
+		if (obs->frame == rb->zero_pfn)
+			w |= SCN_W_ZERO;
+		w |= (pm & PM_EXCLUSIVE) ? SCN_W_EXCLUSIVE : SCN_W_SHARED;
+		w |= (pm & PM_FILE) ? SCN_W_FILE : SCN_W_ANON;
+	} else if (pm & PM_SWAP) {
+		w |= SCN_W_SWAPPED;
+	} else {
+		w |= SCN_W_NONE;
+	}
+	call(rb, id, &c, -1, &r);
+	w |= !r.err && r.v ? SCN_W_RESIDENT : SCN_W_NONRESIDENT;
+	obs->words = w;
+}
+
+static void real_observe_faults(struct scn_backend *be, int id, uint64_t *minor, uint64_t *major)
+{
+	struct real_proc *p = proc(to_real(be), id);
+
+	*minor = p->minflt;
+	*major = p->majflt;
+}
+
+static bool real_observe_alive(struct scn_backend *be, int id)
+{
+	return proc(to_real(be), id)->alive;
+}
+
+/* Read /proc/PID/@file fully (NULL if it cannot be read). */
+static char *read_proc(pid_t pid, const char *file)
+{
+	char path[64], *text = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return text;
+}
+
+/*
+ * rss of the scenario's mappings only: /proc/PID/status counts the worker's
+ * own code and heap too, so the counters are summed from smaps over the
+ * VMAs the scenario made (anon: Anonymous; file and shmem: the rest of Rss,
+ * by the VMA's backing; swap: Swap of private VMAs, as VmSwap counts PTEs).
+ */
+static void real_observe_rss(struct scn_backend *be, int id, struct scn_rss *rss)
+{
+	struct real_backend *rb = to_real(be);
+	struct real_proc *p = proc(rb, id);
+	g_autofree char *text = p->alive ? read_proc(p->pid, "smaps") : NULL;
+	bool in = false, file = false, shared_mem = false;
+
+	memset(rss, 0, sizeof(*rss));
+	for (char *l = text; l && *l;) {
+		char *nl = strchr(l, '\n');
+		unsigned long s, e;
+		uint64_t kb;
+
+		if (sscanf(l, "%lx-%lx ", &s, &e) == 2 && strchr(l, '-') < strchr(l, ' ')) {
+			char *path = strchr(l, '/');
+
+			if (path && nl && path > nl)
+				path = NULL;
+			in = in_ranges(p, s, e);
+			file = path && strncmp(path, rb->dir, strlen(rb->dir)) == 0;
+			shared_mem = path && !file;
+		} else if (in && strncmp(l, "Rss:", 4) == 0) {
+			kb = strtoull(l + 4, NULL, 10);
+			if (file)
+				rss->file += kb << 10;
+			else if (shared_mem)
+				rss->shmem += kb << 10;
+		} else if (in && strncmp(l, "Anonymous:", 10) == 0) {
+			kb = strtoull(l + 10, NULL, 10) << 10;
+			rss->anon += kb;
+			if (file)
+				rss->file -= kb;
+			else if (shared_mem)
+				rss->shmem -= kb;
+		} else if (in && !shared_mem && strncmp(l, "Swap:", 5) == 0) {
+			rss->swap += strtoull(l + 5, NULL, 10) << 10;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+}
+
+static int real_observe_smaps(struct scn_backend *be, int id, uint64_t start, uint64_t end,
+			      const char *key, uint64_t *bytes)
+{
+	struct real_proc *p = proc(to_real(be), id);
+	g_autofree char *text = p->alive ? read_proc(p->pid, "smaps") : NULL;
+	bool in = false;
+	size_t n = strlen(key);
+
+	*bytes = 0;
+	if (!scn_sim_knows_smaps(key))
+		return -1;
+	for (char *l = text; l && *l;) {
+		char *nl = strchr(l, '\n');
+		unsigned long s, e;
+
+		if (sscanf(l, "%lx-%lx ", &s, &e) == 2 && strchr(l, '-') < strchr(l, ' '))
+			in = s < end && e > start;
+		else if (in && strncmp(l, key, n) == 0 && l[n] == ':')
+			*bytes += strtoull(l + n + 1, NULL, 10) << 10;
+		l = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+static void refresh(struct real_backend *rb)
+{
+	g_autofree char *mi = NULL, *vm = NULL;
+	int fd;
+
+	if (rb->sys_valid)
+		return;
+	fd = open("/proc/sys/vm/stat_refresh", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) < 0) {
+			/* EINVAL when a counter is negative: the values are still refreshed */
+		}
+		close(fd);
+	}
+	g_hash_table_remove_all(rb->meminfo);
+	g_hash_table_remove_all(rb->vmstat);
+	g_file_get_contents("/proc/meminfo", &mi, NULL, NULL);
+	g_file_get_contents("/proc/vmstat", &vm, NULL, NULL);
+	for (char *l = mi; l && *l;) {
+		char *nl = strchr(l, '\n'), *colon = strchr(l, ':');
+
+		if (colon && (!nl || colon < nl))
+			g_hash_table_insert(rb->meminfo, g_strndup(l, (gsize)(colon - l)),
+					    (gpointer)(uintptr_t)strtoull(colon + 1, NULL, 10));
+		l = nl ? nl + 1 : NULL;
+	}
+	for (char *l = vm; l && *l;) {
+		char *nl = strchr(l, '\n'), *sp = strchr(l, ' ');
+
+		if (sp && (!nl || sp < nl))
+			g_hash_table_insert(rb->vmstat, g_strndup(l, (gsize)(sp - l)),
+					    (gpointer)(uintptr_t)strtoull(sp + 1, NULL, 10));
+		l = nl ? nl + 1 : NULL;
+	}
+	rb->sys_valid = true;
+}
+
+void real_backend_set_meminfo_base(struct scn_backend *be, const char *key, uint64_t base)
+{
+	g_hash_table_insert(to_real(be)->mi_base, g_strdup(key), (gpointer)(uintptr_t)base);
+}
+
+/* The simulator's value at the start plus the real change since. */
+static int real_observe_meminfo(struct scn_backend *be, const char *key, uint64_t *bytes)
+{
+	struct real_backend *rb = to_real(be);
+	gpointer now, start;
+
+	refresh(rb);
+	if (!g_hash_table_lookup_extended(rb->meminfo, key, NULL, &now) ||
+	    !g_hash_table_lookup_extended(rb->mi_start, key, NULL, &start))
+		return -1;
+	*bytes = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->mi_base, key) +
+		 (((uint64_t)(uintptr_t)now - (uint64_t)(uintptr_t)start) << 10);
+	return 0;
+}
+
+static int real_observe_vmstat(struct scn_backend *be, const char *key, int64_t *value)
+{
+	struct real_backend *rb = to_real(be);
+	gpointer v;
+
+	refresh(rb);
+	if (!g_hash_table_lookup_extended(rb->vmstat, key, NULL, &v))
+		return -1;
+	*value = (int64_t)(uintptr_t)v;
+	return 0;
+}
+
+uint64_t real_backend_foreign_faults(struct scn_backend *be)
+{
+	struct real_backend *rb = to_real(be);
+	struct rusage ru;
+	uint64_t ours, own = rb->exited_own, pgfault;
+
+	refresh(rb);
+	pgfault = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "pgfault");
+	getrusage(RUSAGE_SELF, &ru);
+	ours = (uint64_t)(ru.ru_minflt + ru.ru_majflt) - rb->self_start;
+	for (guint i = 0; i < rb->procs->len; i++) {
+		struct real_proc *p = proc(rb, (int)i);
+
+		if (p->pid <= 0)
+			continue;
+		if (p->alive)
+			fold_own(p);
+		own += p->own_base;
+	}
+	/* the workers' counts include the scenario's faults; SIGBUS faults are in pgfault only */
+	ours += own + rb->sigbus;
+	return pgfault - rb->pgfault_start > ours ? pgfault - rb->pgfault_start - ours : 0;
+}
+
+int real_backend_lost_worker(struct scn_backend *be)
+{
+	struct real_backend *rb = to_real(be);
+
+	for (guint i = 0; i < rb->procs->len; i++) {
+		struct real_proc *p = proc(rb, (int)i);
+
+		if (p->alive && p->pidfd >= 0) {
+			struct pollfd pfd = { .fd = p->pidfd, .events = POLLIN };
+
+			if (poll(&pfd, 1, 0) == 1)
+				lose(rb, (int)i);
+		}
+	}
+	return rb->lost;
+}
+
+/* Swap is not set up on the real side: nothing is in use. */
+static void real_observe_swap(struct scn_backend *be, uint64_t *used, uint64_t *cached)
+{
+	*used = *cached = 0;
+}
+
+/* What mincore says of the object's page @index, through a mapping of ours. */
+static enum scn_cache_state real_observe_cache(struct scn_backend *be, int id, uint64_t index)
+{
+	struct real_obj *o = obj(to_real(be), id);
+	struct stat st;
+	unsigned char vec = 0;
+	void *p;
+
+	if (o->kind == OBJ_SYSV || o->kind == OBJ_NONE || fstat(o->fd, &st) ||
+	    (uint64_t)st.st_size <= index * 4096)
+		return SCN_CACHE_EMPTY;
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, o->fd, (off_t)(index * 4096));
+	if (p == MAP_FAILED)
+		return SCN_CACHE_EMPTY;
+	mincore(p, 4096, &vec);
+	munmap(p, 4096);
+	return (vec & 1) ? SCN_CACHE_PAGE : SCN_CACHE_EMPTY;
+}
+
+/* ---- set up and tear down ---------------------------------------------------- */
+
+static void real_destroy(struct scn_backend *be)
+{
+	struct real_backend *rb = to_real(be);
+
+	for (guint i = 0; i < rb->procs->len; i++) {
+		struct real_proc *p = proc(rb, (int)i);
+
+		if (p->alive)
+			real_exit(be, (int)i);
+	}
+	cleanup(rb);
+	live = NULL;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	for (guint i = 0; i < rb->procs->len; i++) {
+		struct real_proc *p = proc(rb, (int)i);
+
+		if (p->sock >= 0)
+			close(p->sock);
+		if (p->pagemap >= 0)
+			close(p->pagemap);
+		if (p->pidfd >= 0)
+			close(p->pidfd);
+		if (p->ranges)
+			g_array_free(p->ranges, TRUE);
+	}
+	for (guint i = 0; i < rb->objs->len; i++) {
+		struct real_obj *o = obj(rb, (int)i);
+
+		if (o->kind != OBJ_NONE && o->kind != OBJ_SYSV && o->fd >= 0)
+			close(o->fd);
+		g_free(o->path);
+		g_free(o->scn_name);
+	}
+	if (rb->manifest)
+		fclose(rb->manifest);
+	g_array_free(rb->procs, TRUE);
+	g_array_free(rb->objs, TRUE);
+	g_hash_table_destroy(rb->meminfo);
+	g_hash_table_destroy(rb->vmstat);
+	g_hash_table_destroy(rb->mi_start);
+	g_hash_table_destroy(rb->mi_base);
+	g_free(rb->dir);
+	g_free(rb);
+}
+
+static const struct scn_backend_ops real_ops = {
+	.name = "real kernel",
+	.destroy = real_destroy,
+	.process = real_process,
+	.fork = real_fork,
+	.exit = real_exit,
+	.mmap = real_mmap,
+	.munmap = real_munmap,
+	.mprotect = real_mprotect,
+	.mremap = real_mremap,
+	.madvise = real_madvise,
+	.access = real_access,
+	.msync = real_msync,
+	.file = real_file,
+	.shm_open = real_shm_open,
+	.shm_unlink = real_shm_unlink,
+	.memfd = real_memfd,
+	.shmget = real_shmget,
+	.shmat = real_shmat,
+	.shmdt = real_shmdt,
+	.shmctl_rmid = real_shmctl_rmid,
+	.ftruncate = real_ftruncate,
+	.pwrite = real_pwrite,
+	.pread = real_pread,
+	.fsync = real_fsync,
+	.fadvise = real_fadvise,
+	.writeback = real_writeback,
+	.reclaim = real_reclaim,
+	.observe_page = real_observe_page,
+	.observe_faults = real_observe_faults,
+	.observe_alive = real_observe_alive,
+	.observe_rss = real_observe_rss,
+	.observe_smaps = real_observe_smaps,
+	.observe_meminfo = real_observe_meminfo,
+	.observe_vmstat = real_observe_vmstat,
+	.observe_swap = real_observe_swap,
+	.observe_cache = real_observe_cache,
+};
+
+/* The shared zero page's PFN: read a fresh anonymous page and look. */
+static uint64_t find_zero_pfn(void)
+{
+	volatile uint64_t *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t pm = 0;
+	int fd;
+
+	if (p == MAP_FAILED)
+		return 0;
+	(void)*p;
+	fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (pread(fd, &pm, 8, (off_t)((uintptr_t)p / 4096 * 8)) != 8)
+			pm = 0;
+		close(fd);
+	}
+	munmap((void *)p, 4096);
+	return pm & PM_PFN_MASK;
+}
+
+struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why)
+{
+	struct real_backend *rb;
+	char tmpl[128];
+	g_autofree char *path = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct rusage ru;
+
+	if (geteuid() != 0) {
+		*why = g_strdup("the real side needs root: PFNs in /proc/PID/pagemap (frame sharing) "
+				"and /proc/sys/vm/stat_refresh are root-only");
+		return NULL;
+	}
+	if (live) {
+		*why = g_strdup("one real run at a time per process");
+		return NULL;
+	}
+	real_backend_remove_stale();
+	snprintf(tmpl, sizeof(tmpl), "/tmp/" DIR_PREFIX "%d-XXXXXX", (int)getpid());
+	if (!mkdtemp(tmpl)) {
+		*why = g_strdup_printf("cannot create a private directory under /tmp: %s",
+				       g_strerror(errno));
+		return NULL;
+	}
+	rb = g_new0(struct real_backend, 1);
+	rb->be.ops = &real_ops;
+	rb->dir = g_strdup(tmpl);
+	rb->lost = -1;
+	rb->procs = g_array_new(FALSE, TRUE, sizeof(struct real_proc));
+	rb->objs = g_array_new(FALSE, TRUE, sizeof(struct real_obj));
+	rb->meminfo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rb->vmstat = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rb->mi_start = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rb->mi_base = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	path = g_strdup_printf("%s/manifest", rb->dir);
+	rb->manifest = fopen(path, "we");
+	if (!rb->manifest) {
+		*why = g_strdup_printf("cannot write %s: %s", path, g_strerror(errno));
+		remove_dir(rb->dir);
+		real_destroy(&rb->be);
+		return NULL;
+	}
+	live = rb;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* workers whose parent worker exits come back to us, to be reaped */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	real_pin_cpu0();
+	rb->zero_pfn = find_zero_pfn();
+	if (!rb->zero_pfn) {
+		*why = g_strdup("cannot read PFNs from /proc/self/pagemap");
+		real_destroy(&rb->be);
+		return NULL;
+	}
+	refresh(rb);
+	GHashTableIter it;
+	gpointer k, v;
+
+	g_hash_table_iter_init(&it, rb->meminfo);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_hash_table_insert(rb->mi_start, g_strdup(k), v);
+	rb->pgfault_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "pgfault");
+	getrusage(RUSAGE_SELF, &ru);
+	rb->self_start = (uint64_t)(ru.ru_minflt + ru.ru_majflt);
+	(void)cfg;
+	return &rb->be;
+}

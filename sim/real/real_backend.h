@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * real_backend.h - the real Linux kernel behind the backend interface
+ * (backend.h), for `mmsim check`.
+ *
+ * Each scenario process is a worker process pinned to CPU 0; a scenario
+ * `fork` is a real fork() of the worker, so copy-on-write is the kernel's.
+ * Commands and results travel over a socket pair in a fixed binary format.
+ * Mappings go where the simulator put them (real_backend_place() before
+ * each mmap, mremap or shmat), with MAP_FIXED_NOREPLACE and
+ * MADV_NOHUGEPAGE. Files live in a private directory under /tmp; POSIX
+ * shm names and SysV segments are the run's own. Everything is listed in a
+ * manifest in that directory, removed at the end, on SIGINT/SIGTERM/SIGHUP,
+ * and, after a crash, by the next run (real_backend_create()).
+ *
+ * What the real kernel cannot show without changing the state (a PTE's
+ * write and dirty bits) is reported in scn_page_obs.unknown.
+ */
+#ifndef MMSIM_REAL_BACKEND_H
+#define MMSIM_REAL_BACKEND_H
+
+#include "backend.h"
+
+/*
+ * Set up the real side for @cfg: needs root (pagemap PFNs, stat_refresh).
+ * On failure NULL and *why is the reason (g_free it).
+ */
+struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why);
+
+/* The next mmap/mremap/shmat goes at @addr (the simulator's); 0: wherever the request says. */
+void real_backend_place(struct scn_backend *be, uint64_t addr);
+
+/*
+ * meminfo values are reported as @base (the simulator's value at the start)
+ * plus the real kernel's change since the backend was created.
+ */
+void real_backend_set_meminfo_base(struct scn_backend *be, const char *key, uint64_t base);
+
+/*
+ * Page faults the system took since the backend was created that were not
+ * the scenario's own (worker bookkeeping, fork, this process, other
+ * processes). When non-zero, system-wide counters cannot be attributed to
+ * the scenario.
+ */
+uint64_t real_backend_foreign_faults(struct scn_backend *be);
+
+/* A worker died without being told to (killed from outside); its process number, or -1. */
+int real_backend_lost_worker(struct scn_backend *be);
+
+/* Remove what crashed earlier runs left behind (called by real_backend_create). */
+void real_backend_remove_stale(void);
+
+#endif /* MMSIM_REAL_BACKEND_H */
