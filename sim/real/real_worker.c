@@ -157,8 +157,13 @@ static void populate_self(void)
 
 		if (nl)
 			*nl = 0;
-		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 && strchr(line, '/') &&
-		    perms[0] == 'r' && e - s <= (64ul << 20))
+		char *path = strchr(line, '/');
+
+		/* code and libraries only, never the scenario's files or shared memory */
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perms) == 3 && path && perms[0] == 'r' &&
+		    perms[3] == 'p' && e - s <= (64ul << 20) && !strstr(path, "(deleted)") &&
+		    strncmp(path, "/SYSV", 5) != 0 && strncmp(path, "/memfd:", 7) != 0 &&
+		    strncmp(path, "/dev/", 5) != 0 && strncmp(path, "/tmp/mmsim-check-", 17) != 0)
 			madvise((void *)s, e - s, MADV_POPULATE_READ);
 		line = nl ? nl + 1 : NULL;
 	}
