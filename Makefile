@@ -4,12 +4,16 @@
 #   make demo     install missing packages, build, run the demo scenario
 #   make test     install missing packages, build under ASan+UBSan, run all tests
 #   make bench    benchmarks (figures go to docs/performance.md by hand)
+#   make regen    rewrite the golden diagrams in tests/golden/ (review the diff)
 #
 # Every target that needs system packages first runs tools/deps.sh, which
 # installs them when run as root and otherwise prints the apt-get line.
 
 CC      ?= cc
 PKGS    := glib-2.0
+# Graphviz renders the diagrams (viz/dot_render.c): the CLI and the tests
+# link it, the model and the benchmark do not.
+GV_PKGS := libgvc libcgraph
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 CPPFLAGS := -D_GNU_SOURCE -Isim/kernel -Isim/scenario -Isim/cli -Iviz
@@ -20,6 +24,8 @@ CLI_SRCS := $(sort $(wildcard sim/cli/*.c))
 TEST_SRCS := $(sort $(wildcard tests/*.c))
 # The stepper is a command, but its tests drive sessions in process.
 STEP_SRCS := sim/cli/step.c
+# So is `mmsim dot`, whose recorder tests/test_dot.c runs in process.
+DOT_SRCS := sim/cli/dot.c
 # GNU readline: line editing and history in `mmsim step` on a terminal.
 CLI_LIBS := -lreadline
 HDRS := $(wildcard sim/*/*.h viz/*.h tests/*.h)
@@ -28,7 +34,7 @@ HDRS := $(wildcard sim/*/*.h viz/*.h tests/*.h)
 OBJ      = $(patsubst %.c,build/obj/%.o,$(1))
 ASAN_OBJ = $(patsubst %.c,build/asan/obj/%.o,$(1))
 
-.PHONY: all deps demo test test-deps bench clean lessons format
+.PHONY: all deps demo test test-deps bench clean lessons format regen
 all: build/mmsim
 
 deps:
@@ -37,12 +43,12 @@ deps:
 build/obj/%.o: %.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(shell pkg-config --cflags $(PKGS)) -c $< -o $@
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(shell pkg-config --cflags $(PKGS) $(GV_PKGS)) -c $< -o $@
 
 build/asan/obj/%.o: %.c $(HDRS) | deps-once
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
-	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(shell pkg-config --cflags $(PKGS) criterion) -c $< -o $@
+	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) $(shell pkg-config --cflags $(PKGS) $(GV_PKGS) criterion) -c $< -o $@
 
 # tools/deps.sh is quick when nothing is missing; run it once per make.
 .PHONY: deps-once
@@ -54,18 +60,18 @@ build/libmmsim.a: $(call OBJ,$(LIB_SRCS))
 
 build/mmsim: $(call OBJ,$(CLI_SRCS)) build/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS)) $(CLI_LIBS) -lm
+	@$(CC) $(CFLAGS) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS)) $(CLI_LIBS) -lm
 
 build/asan/libmmsim.a: $(call ASAN_OBJ,$(LIB_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
 build/asan/mmsim: $(call ASAN_OBJ,$(CLI_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS)) $(CLI_LIBS) -lm
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS)) $(CLI_LIBS) -lm
 
-build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS) $(STEP_SRCS)) build/asan/libmmsim.a
+build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS) $(STEP_SRCS) $(DOT_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) criterion) $(CLI_LIBS) -lm
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS) criterion) $(CLI_LIBS) -lm
 
 demo: build/mmsim
 	build/mmsim run scenarios/anon/fork-cow.scn
@@ -75,6 +81,12 @@ test: build/asan/mmsim-tests build/asan/mmsim
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	MMSIM=build/asan/mmsim build/asan/mmsim-tests --jobs 2 --timeout 120
+
+# make regen: rewrite the golden files (tests/golden/) from what mmsim draws
+# now; review the change with git diff before committing it.
+regen: build/asan/mmsim-tests
+	@MMSIM_REGEN=1 build/asan/mmsim-tests --filter 'dot/golden*'
+	@git status --short tests/golden/
 
 # make bench: the figures of DESIGN.md, measured side by side with the real
 # kernel (see docs/performance.md). The model's sources are built again here,

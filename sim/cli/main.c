@@ -4,13 +4,15 @@
  *
  *   mmsim run [--trace=calls|events|none] [--check-invariants] FILE...
  *   mmsim step [--trace=calls|events|none] FILE		(step.c)
+ *   mmsim dot [--view=VIEW] [--format=svg] [-o DIR] FILE	(dot.c)
  *
  *   mmsim check [--json] FILE			(check.c)
  *
- * The other commands of the design (dot, lesson, replay) are
+ * The other commands of the design (lesson, replay) are
  * named and refused with a clear message until they are built.
  */
 #include "check.h"
+#include "dot_cmd.h"
 #include "runner.h"
 #include "step.h"
 
@@ -31,11 +33,12 @@ static const char usage[] =
 	"                  (mmsim run --help for its options)\n"
 	"  step FILE       step through a scenario: next, stepi, finish, break on a line or\n"
 	"                  a kernel function, watch a PTE, bt, show (mmsim step --help)\n"
+	"  dot FILE        draw the state at each snapshot as Graphviz diagrams: page tables,\n"
+	"                  page-cache trees, frames and reverse maps (mmsim dot --help)\n"
 	"  check FILE      run a scenario on the simulator and the real kernel (root),\n"
 	"                  compare them field by field (mmsim check --help)\n"
 	"\n"
 	"Not built yet (each is refused with exit status 2):\n"
-	"  dot FILE        draw Graphviz diagrams of the state\n"
 	"  lesson FILE     write an HTML lesson page\n"
 	"  replay TRACE    replay a program's memory trace\n"
 	"\n"
@@ -120,7 +123,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const char *const later[] = { "dot", "lesson", "replay", "bench" };
+	static const char *const later[] = { "lesson", "replay", "bench" };
 
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -134,6 +137,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "dot") == 0)
+		return cmd_dot(argc - 1, argv + 1);
 	if (strcmp(argv[1], "step") == 0)
 		return cmd_step(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)

@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_dot.c - the diagrams: viz/dot*.c and `mmsim dot` (sim/cli/dot.c).
+ *
+ * Every view of every lesson in scenarios/ is drawn at each of its
+ * snapshots and must parse with cgraph (agmemread, no error); the first
+ * picture of each view is also laid out and rendered with libgvc. Two key
+ * lessons are compared with golden DOT files in tests/golden/ (`make regen`
+ * rewrites them for review: MMSIM_REGEN=1). The same run twice gives the
+ * same bytes, in DOT, SVG, PNG and PDF. The layout keeps each process's
+ * upper page tables top-down. --diff marks what changed. The last tests
+ * drive the mmsim binary ($MMSIM): names of the files written, refusals.
+ */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "dot_cmd.h"
+#include "dot.h"
+#include "dot_render.h"
+#include "kernel_glue.h"
+
+#define FORK_COW "scenarios/anon/fork-cow.scn"
+#define THREE_KINDS "scenarios/swap/three-kinds.scn"
+
+/* ---- helpers ---- */
+
+/* Every *.scn under @dir, sorted. */
+static void collect(const char *dir, GPtrArray *out)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	while ((name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+			collect(path, out);
+			g_free(path);
+		} else if (g_str_has_suffix(name, ".scn")) {
+			g_ptr_array_add(out, path);
+		} else {
+			g_free(path);
+		}
+	}
+}
+
+static int cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static GPtrArray *lessons(void)
+{
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+
+	collect("scenarios", files);
+	g_ptr_array_sort(files, cmp_str);
+	cr_assert_geq(files->len, 8, "expected the lessons under scenarios/, found %u", files->len);
+	return files;
+}
+
+/* The first process or object a scenario creates, or NULL. */
+static const char *first_name(const struct scn_file *f, bool object)
+{
+	for (int i = 0; i < f->nstmts; i++) {
+		enum scn_kind k = f->stmts[i].kind;
+
+		if (!object && k == SCN_PROCESS)
+			return f->stmts[i].name;
+		if (object && (k == SCN_FILE || k == SCN_SHM_OPEN || k == SCN_MEMFD ||
+			       k == SCN_SHMGET))
+			return f->stmts[i].name;
+	}
+	return NULL;
+}
+
+/*
+ * Run @f with a recorder for @req; the pictures' DOT texts, concatenated
+ * (each begins with "digraph "), and how many there were.
+ */
+static char *record(const struct scn_file *f, const struct dot_request *req, int *count)
+{
+	g_autoptr(GError) err = NULL;
+	struct dot_recorder *rec = dot_recorder_new(f, req, &err);
+	FILE *out = fopen("/dev/null", "w");
+	struct scn_run_options opt = { .trace = SCN_TRACE_NONE, .out = out,
+				       .hook = dot_recorder_hook };
+	GString *all = g_string_new(NULL);
+	GPtrArray *snaps;
+
+	cr_assert(rec, "%s: %s", f->path, err ? err->message : "?");
+	opt.hook_data = rec;
+	cr_assert_neq(scn_run(f, &opt, &err), SCN_REFUSED, "%s refused: %s", f->path,
+		      err ? err->message : "?");
+	fclose(out);
+	snaps = dot_recorder_snapshots(rec);
+	for (guint i = 0; i < snaps->len; i++) {
+		const struct dot_snapshot *s = snaps->pdata[i];
+
+		if (s->selected)
+			g_string_append(all, s->dot);
+	}
+	if (count)
+		*count = (int)snaps->len;
+	dot_recorder_free(rec);
+	return g_string_free(all, FALSE);
+}
+
+static struct scn_file *parse(const char *path)
+{
+	g_autoptr(GError) err = NULL;
+	struct scn_file *f = scn_parse_file(path, &err);
+
+	cr_assert(f, "%s does not parse: %s", path, err ? err->message : "?");
+	return f;
+}
+
+/* Split concatenated graphs where each begins ("digraph " at the start of a line). */
+static GPtrArray *split_graphs(const char *all)
+{
+	GPtrArray *graphs = g_ptr_array_new_with_free_func(g_free);
+	const char *p = all, *next;
+
+	while (*p) {
+		cr_assert(g_str_has_prefix(p, "digraph "), "not a graph: %.40s", p);
+		next = strstr(p, "\ndigraph ");
+		next = next ? next + 1 : p + strlen(p);
+		g_ptr_array_add(graphs, g_strndup(p, (gsize)(next - p)));
+		p = next;
+	}
+	return graphs;
+}
+
+static void assert_parses(const char *dot, const char *what)
+{
+	g_autoptr(GError) err = NULL;
+
+	cr_assert(viz_dot_parse_ok(dot, &err), "%s: %s\n%s", what, err ? err->message : "?", dot);
+}
+
+static void assert_renders(const char *dot, const char *format, const char *what)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GBytes) bytes = viz_dot_render(dot, format, &err);
+
+	cr_assert(bytes, "%s: %s", what, err ? err->message : "?");
+	cr_assert_gt(g_bytes_get_size(bytes), 500, "%s: %s output is only %zu bytes", what, format,
+		     g_bytes_get_size(bytes));
+}
+
+/* ---- every view of every lesson ---- */
+
+static void check_view(const struct scn_file *f, struct dot_request *req, const char *view)
+{
+	g_autofree char *all = record(f, req, NULL);
+	g_autoptr(GPtrArray) graphs = split_graphs(all);
+	g_autofree char *what = NULL;
+
+	cr_assert_gt(graphs->len, 0, "%s: no %s picture", f->path, view);
+	for (guint i = 0; i < graphs->len; i++) {
+		g_free(what);
+		what = g_strdup_printf("%s, %s view, picture %u", f->path, view, i + 1);
+		assert_parses(graphs->pdata[i], what);
+	}
+	g_free(what);
+	what = g_strdup_printf("%s, %s view, picture 1", f->path, view);
+	assert_renders(graphs->pdata[0], "svg", what);
+}
+
+Test(dot, every_view_of_every_lesson_parses_and_renders, .timeout = 240)
+{
+	g_autoptr(GPtrArray) files = lessons();
+
+	for (guint i = 0; i < files->len; i++) {
+		struct scn_file *f = parse(files->pdata[i]);
+		struct dot_request req = { .xarray = -1 };
+		const char *proc = first_name(f, false), *obj = first_name(f, true);
+
+		req.view = DOT_VIEW_SYSTEM;
+		check_view(f, &req, "system");
+		req.view = DOT_VIEW_FRAMES;
+		check_view(f, &req, "frames");
+		if (proc) {
+			req.view = DOT_VIEW_PAGETABLE;
+			req.process = proc;
+			check_view(f, &req, "pagetable");
+		}
+		if (obj) {
+			req.view = DOT_VIEW_CACHE;
+			req.object = obj;
+			req.xarray = 1;
+			check_view(f, &req, "cache (xarray)");
+		}
+		scn_file_free(f);
+	}
+}
+
+/* Every statement of a lesson with swap, in the system view with --diff. */
+Test(dot, every_step_with_diff_parses, .timeout = 120)
+{
+	struct scn_file *f = parse(THREE_KINDS);
+	struct dot_request req = { .view = DOT_VIEW_SYSTEM, .every_step = true, .diff = true,
+				   .xarray = -1 };
+	int count = 0;
+	g_autofree char *all = record(f, &req, &count);
+	g_autoptr(GPtrArray) graphs = split_graphs(all);
+
+	cr_assert_gt(count, 10);
+	cr_assert_eq((int)graphs->len, count);
+	for (guint i = 0; i < graphs->len; i++)
+		assert_parses(graphs->pdata[i], "three-kinds every step");
+	scn_file_free(f);
+}
+
+/* ---- golden files ---- */
+
+struct golden {
+	const char *scenario;
+	const char *file; /* under tests/golden/ */
+	struct dot_request req;
+};
+
+static const struct golden goldens[] = {
+	{ FORK_COW, "fork-cow.pagetable-A.diff.dot",
+	  { .view = DOT_VIEW_PAGETABLE, .process = "A", .diff = true, .xarray = -1 } },
+	{ FORK_COW, "fork-cow.frames.dot", { .view = DOT_VIEW_FRAMES, .xarray = -1 } },
+	{ THREE_KINDS, "three-kinds.system.dot", { .view = DOT_VIEW_SYSTEM, .xarray = -1 } },
+	{ THREE_KINDS, "three-kinds.cache-M.xarray.dot",
+	  { .view = DOT_VIEW_CACHE, .object = "M", .xarray = 1 } },
+};
+
+Test(dot, golden_files_match)
+{
+	bool regen = g_getenv("MMSIM_REGEN") != NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(goldens); i++) {
+		const struct golden *gd = &goldens[i];
+		struct scn_file *f = parse(gd->scenario);
+		g_autofree char *now = record(f, &gd->req, NULL);
+		g_autofree char *path = g_build_filename("tests", "golden", gd->file, NULL);
+		g_autofree char *want = NULL;
+		g_autoptr(GError) err = NULL;
+
+		scn_file_free(f);
+		if (regen) {
+			cr_assert(g_file_set_contents(path, now, -1, &err), "%s: %s", path,
+				  err->message);
+			continue;
+		}
+		cr_assert(g_file_get_contents(path, &want, NULL, &err),
+			  "%s: %s (make regen writes it)", path, err->message);
+		cr_assert_str_eq(now, want, "%s differs from what %s draws now; if the change is "
+					    "wanted, make regen and review the diff", path,
+				 gd->scenario);
+	}
+}
+
+/* ---- determinism ---- */
+
+Test(dot, the_same_run_gives_the_same_bytes, .timeout = 120)
+{
+	struct scn_file *f = parse(THREE_KINDS);
+	struct dot_request req = { .view = DOT_VIEW_SYSTEM, .diff = true, .xarray = -1 };
+	g_autofree char *a = record(f, &req, NULL);
+	g_autofree char *b = record(f, &req, NULL);
+	g_autoptr(GPtrArray) graphs = split_graphs(a);
+	static const char *const formats[] = { "svg", "png", "pdf" };
+
+	cr_assert_str_eq(a, b, "two runs of %s drew different DOT", THREE_KINDS);
+	for (size_t i = 0; i < G_N_ELEMENTS(formats); i++) {
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GBytes) x = viz_dot_render(graphs->pdata[1], formats[i], &err);
+		g_autoptr(GBytes) y = viz_dot_render(graphs->pdata[1], formats[i], &err);
+
+		cr_assert(x && y, "%s: %s", formats[i], err ? err->message : "?");
+		cr_assert(g_bytes_equal(x, y), "two renderings to %s differ", formats[i]);
+	}
+	scn_file_free(f);
+}
+
+/* ---- layout ---- */
+
+/* The y of node @id in graphviz's "plain" output (y grows upwards). */
+static double node_y(const char *plain, const char *id)
+{
+	g_autofree char *key = g_strdup_printf("\nnode %s ", id);
+	const char *p = strstr(plain, key);
+	double x, y;
+
+	cr_assert(p, "node %s not laid out", id);
+	cr_assert_eq(sscanf(p + strlen(key), "%lf %lf", &x, &y), 2);
+	return y;
+}
+
+/* mm, PGD, PUD, PMD: one column, read top-down, in every lesson's pagetable view. */
+Test(dot, the_upper_page_tables_stand_top_down, .timeout = 240)
+{
+	g_autoptr(GPtrArray) files = lessons();
+
+	for (guint i = 0; i < files->len; i++) {
+		struct scn_file *f = parse(files->pdata[i]);
+		struct dot_request req = { .view = DOT_VIEW_PAGETABLE, .xarray = -1 };
+		g_autofree char *all = NULL;
+		g_autoptr(GPtrArray) graphs = NULL;
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GBytes) plain = NULL;
+		g_autofree char *text = NULL;
+
+		req.process = first_name(f, false);
+		all = record(f, &req, NULL);
+		graphs = split_graphs(all);
+		if (!strstr(graphs->pdata[0], "\n\tpgd192 ")) {
+			scn_file_free(f);
+			continue; /* nothing mapped at that point */
+		}
+		plain = viz_dot_render(graphs->pdata[0], "plain", &err);
+		cr_assert(plain, "%s: %s", f->path, err ? err->message : "?");
+		text = g_strndup(g_bytes_get_data(plain, NULL), g_bytes_get_size(plain));
+		cr_assert_gt(node_y(text, "mm"), node_y(text, "pgd"), "%s: mm below the PGD",
+			     f->path);
+		cr_assert_gt(node_y(text, "pgd"), node_y(text, "pgd192"), "%s: PGD below the PUD",
+			     f->path);
+		scn_file_free(f);
+	}
+}
+
+/* ---- what the pictures say ---- */
+
+Test(dot, diff_marks_new_changed_and_gone)
+{
+	struct scn_file *f = parse(FORK_COW);
+	struct dot_request req = { .view = DOT_VIEW_PAGETABLE, .process = "A", .diff = true,
+				   .xarray = -1 };
+	g_autofree char *all = record(f, &req, NULL);
+	g_autoptr(GPtrArray) graphs = split_graphs(all);
+	const char *second;
+
+	cr_assert_eq(graphs->len, 2);
+	cr_assert_null(strstr(graphs->pdata[0], "(gone)"), "the first picture has nothing to compare");
+	second = graphs->pdata[1];
+	/* A wrote page 2 (copied to a new frame) and page 0 (reused in place). */
+	cr_assert(strstr(second, "\tpfn_8 [style=filled, fillcolor=\"#ffd400\""), "%s", second);
+	cr_assert(strstr(second, "pfn_3 [shape=box, style=\"dashed,rounded\""), "%s", second);
+	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[2]</TD>"), "%s", second);
+	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[0]</TD>"), "%s", second);
+	cr_assert(strstr(second, "pgd192_pud0_pmd0:e2:e -> pfn_8 [color=\"#37474f\", "
+				 "color=\"#e6550d\", penwidth=4]"), "%s", second);
+	cr_assert(strstr(second, "pgd192_pud0_pmd0:e2:e -> pfn_3 [style=dashed"), "%s", second);
+	cr_assert(strstr(second, "changes since &#8220;just after fork&#8221;"), "%s", second);
+	scn_file_free(f);
+}
+
+/* The swap picture of the seed: a PTE and a tmpfs slot leading to swap entries. */
+Test(dot, swap_entries_are_drawn_from_ptes_and_slots)
+{
+	struct scn_file *f = parse(THREE_KINDS);
+	struct dot_request req = { .view = DOT_VIEW_SYSTEM, .at = "paged out", .xarray = -1 };
+	g_autofree char *dot = record(f, &req, NULL);
+
+	/* anon: the PTE holds swap entry 0:0x1, whose page waits in the swap cache */
+	cr_assert(strstr(dot, "p1_pgd192_pud0_pmd0:e0:e -> swp_0_1 [color=\"#6a1b9a\", "
+			      "style=dashed"), "%s", dot);
+	cr_assert(strstr(dot, "swp_0_1 -> pfn_5 [color=\"#6a1b9a\", penwidth=2]"), "%s", dot);
+	/* tmpfs: slot 0 of the memfd holds (5 << 2) | 2, swap entry 0:0x5 */
+	cr_assert(strstr(dot, "0x0000000000000016"), "%s", dot);
+	cr_assert(strstr(dot, "i2_node_d0_0:s0:e -> swp_0_5"), "%s", dot);
+	/* file: a shadow entry, and no arrow */
+	cr_assert(strstr(dot, "exceptional: shadow: evicted at 1"), "%s", dot);
+	cr_assert_null(strstr(dot, "i1_node_d0_0:s0:e ->"), "%s", dot);
+	scn_file_free(f);
+}
+
+Test(dot, escape_covers_the_html_specials)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	dot_escape(s, "a<b>&\"c'");
+	cr_assert_str_eq(s->str, "a&lt;b&gt;&amp;&quot;c&#39;");
+}
+
+/* ---- the mmsim dot command ---- */
+
+static const char *mmsim(void)
+{
+	const char *bin = getenv("MMSIM");
+
+	return bin ? bin : "build/mmsim";
+}
+
+/* Run @shell (sh -c) with $MMSIM set; its standard output and exit status. */
+static char *run_shell(const char *shell, int *status)
+{
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim(), TRUE);
+	const char *argv[] = { "/bin/sh", "-c", shell, NULL };
+	char *out = NULL;
+	g_autofree char *errout = NULL;
+	int wait = 0;
+
+	cr_assert(g_spawn_sync(NULL, (char **)argv, env, 0, NULL, NULL, &out, &errout, &wait,
+			       NULL), "cannot run %s", shell);
+	*status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;
+	return out;
+}
+
+Test(dot_cli, writes_one_file_per_snapshot_named_after_it, .timeout = 120)
+{
+	g_autofree char *dir = g_dir_make_tmp("mmsim-dot-XXXXXX", NULL);
+	g_autofree char *cmd = g_strdup_printf("\"$MMSIM\" dot --view=pagetable --process=B "
+					       "--format=svg -o %s " FORK_COW, dir);
+	int status;
+	g_autofree char *out = run_shell(cmd, &status);
+	g_autofree char *first = g_strdup_printf("%s/01-just-after-fork.pagetable-B.svg", dir);
+	g_autofree char *second = g_strdup_printf("%s/02-parent-reused-page-0.pagetable-B.svg", dir);
+	g_autofree char *svg = NULL;
+
+	cr_assert_eq(status, 0, "%s", out);
+	cr_assert(strstr(out, first) && strstr(out, second), "%s", out);
+	cr_assert(g_file_get_contents(first, &svg, NULL, NULL));
+	cr_assert(g_str_has_prefix(svg, "<?xml"), "not SVG: %.80s", svg);
+	cr_assert(strstr(svg, "process B (pid 2)"), "B's picture does not name B");
+	g_unlink(first);
+	g_unlink(second);
+	g_rmdir(dir);
+}
+
+Test(dot_cli, dot_to_stdout_and_one_snapshot)
+{
+	int status;
+	g_autofree char *out = run_shell("\"$MMSIM\" dot --view=frames --at 2 -o - " FORK_COW,
+					 &status);
+
+	cr_assert_eq(status, 0, "%s", out);
+	cr_assert(g_str_has_prefix(out, "digraph frames {"), "%.80s", out);
+	cr_assert(strstr(out, "<B>parent reused page 0</B>"), "%s", out);
+	cr_assert_null(strstr(out, "just after fork"), "--at 2 drew the first snapshot too");
+}
+
+Test(dot_cli, mistakes_are_refused_with_what_is_there)
+{
+	int status;
+	g_autofree char *swap = run_shell("\"$MMSIM\" dot --view=swap " FORK_COW " 2>&1", &status);
+	g_autofree char *at = NULL, *proc = NULL, *fmt = NULL, *lesson = NULL;
+
+	cr_assert_eq(status, 2);
+	cr_assert(strstr(swap, "--view=swap is not built yet"), "%s", swap);
+	at = run_shell("\"$MMSIM\" dot --at nowhere " FORK_COW " 2>&1", &status);
+	cr_assert_eq(status, 2);
+	cr_assert(strstr(at, "has no snapshot \"nowhere\"; its snapshots are:\n  1  \"just after "
+			     "fork\"\n  2  \"parent reused page 0\""), "%s", at);
+	proc = run_shell("\"$MMSIM\" dot --view=pagetable " FORK_COW " 2>&1", &status);
+	cr_assert_eq(status, 2);
+	cr_assert(strstr(proc, "--view=pagetable draws one process; choose it with --process"),
+		  "%s", proc);
+	cr_assert(strstr(proc, "has A, B"), "%s", proc);
+	fmt = run_shell("\"$MMSIM\" dot --format=gif " FORK_COW " 2>&1", &status);
+	cr_assert_eq(status, 2);
+	cr_assert(strstr(fmt, "--format takes dot, svg, png or pdf, not 'gif'"), "%s", fmt);
+}
