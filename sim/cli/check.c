@@ -496,7 +496,24 @@ static bool busy_counter_line(struct checker *c, int line)
 	return false;
 }
 
+/* Is @line an `expect cache` of a SysV segment (whose cache the real side does not see)? */
+static bool sysv_cache_line(struct checker *c, int line)
+{
+	for (int i = 0; i < c->f->nstmts; i++) {
+		const struct scn_stmt *s = &c->f->stmts[i];
+
+		if (s->loc.line != line || s->kind != SCN_EXPECT_CACHE)
+			continue;
+		for (int j = 0; j < c->f->nstmts; j++)
+			if (c->f->stmts[j].kind == SCN_SHMGET && c->f->stmts[j].name &&
+			    strcmp(c->f->stmts[j].name, s->ref.name) == 0)
+				return true;
+	}
+	return false;
+}
+
 struct totals {
+	int unobserved;
 	int points, agreed_fields, differ, set_aside, exp_sim, exp_real;
 };
 
@@ -602,6 +619,10 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 
 		if (!ms && !mr)
 			continue;
+		if (!ms && sysv_cache_line(c, line)) {
+			t.unobserved++;
+			continue; /* not observable on the real side: not compared */
+		}
 		if (!ms && busy_counter_line(c, line)) {
 			t.set_aside++;
 			continue; /* a system counter on a busy machine: not compared */
@@ -637,6 +658,10 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 				       t.set_aside);
 	g_string_append_printf(txt, "; expectations failed: %d on the simulator, %d on the real kernel\n",
 			       t.exp_sim, t.exp_real);
+	if (t.unobserved)
+		g_string_append_printf(txt, "%s: %d 'expect cache' lines of SysV segments not compared "
+					    "(the real side does not observe their page cache)\n",
+				       f->path, t.unobserved);
 	if (c->stop >= 0)
 		g_string_append_printf(txt, "%s: from line %d on, not compared: %s\n", f->path,
 				       f->stmts[c->stop].loc.line, c->stop_why);

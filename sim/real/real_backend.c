@@ -68,6 +68,8 @@ struct real_obj {
 	enum real_kind kind;
 	int fd;			/* file, shm, memfd */
 	int shmid;		/* SysV */
+	uint64_t key;		/* SysV: the scenario's key (the real one is IPC_PRIVATE) */
+	bool removed;		/* SysV: IPC_RMID done, the key no longer finds it */
 	char *path;		/* file: its path; shm: the real name "/mmsim-PID-N" */
 	char *scn_name;		/* shm: the scenario's name */
 	bool unlinked;
@@ -173,7 +175,7 @@ static void cleanup(struct real_backend *rb)
 
 		if (o->kind == OBJ_SHM && !o->unlinked)
 			shm_unlink(o->path);
-		if (o->kind == OBJ_SYSV && o->shmid >= 0)
+		if (o->kind == OBJ_SYSV && o->shmid >= 0 && !o->removed)
 			shmctl(o->shmid, IPC_RMID, NULL);
 	}
 	/* Workers forked by workers are reparented to us (a subreaper): reap all. */
@@ -721,6 +723,24 @@ static int real_shmget(struct scn_backend *be, int id, uint64_t key, uint64_t si
 
 	rb->sys_valid = false;
 	o->fd = -1;
+	o->key = key;
+	/* the scenario's key finds the segment an earlier shmget made, as the kernel's would */
+	for (guint i = 0; key && i < rb->objs->len; i++) {
+		struct real_obj *x = obj(rb, (int)i);
+
+		if (x != o && x->kind == OBJ_SYSV && x->key == key && !x->removed && x->shmid >= 0) {
+			struct shmid_ds ds;
+
+			if (shmctl(x->shmid, IPC_STAT, &ds))
+				return -errno;
+			if (size > ds.shm_segsz)
+				return -EINVAL;
+			o->shmid = x->shmid;
+			o->kind = OBJ_SYSV;
+			o->removed = false;
+			return 0;
+		}
+	}
 	o->shmid = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
 	if (o->shmid < 0)
 		return -errno;
@@ -764,9 +784,16 @@ static int real_shmctl_rmid(struct scn_backend *be, int id)
 	struct real_obj *o = obj(rb, id);
 
 	rb->sys_valid = false;
+	if (o->removed)
+		return -EINVAL;
 	if (shmctl(o->shmid, IPC_RMID, NULL))
 		return -errno;
-	o->shmid = -1;
+	for (guint i = 0; i < rb->objs->len; i++) {
+		struct real_obj *x = obj(rb, (int)i);
+
+		if (x->kind == OBJ_SYSV && x->shmid == o->shmid)
+			x->removed = true;
+	}
 	return 0;
 }
 
