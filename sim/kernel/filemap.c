@@ -192,8 +192,15 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 		vmf->page = page;
 		return VM_FAULT_LOCKED;
 	}
-	if (vmf->flags & FAULT_FLAG_TRIED)
-		return VM_FAULT_OOM; /* read-around could not allocate the page */
+	if (vmf->flags & FAULT_FLAG_TRIED) {
+		/* Reclaim took it again while the window was read: read it alone. */
+		page_cache_ra(mapping, vmf->vma->vm_file, vmf->pgoff, 1);
+		page = find_get_page(mapping, vmf->pgoff);
+		if (!page)
+			return VM_FAULT_OOM;
+		vmf->page = page;
+		return VM_FAULT_LOCKED | VM_FAULT_MAJOR;
+	}
 	sim_note(m, "not in the page cache: read it from the disk (a major fault), then retry");
 	do_sync_mmap_readahead(vmf);
 	return VM_FAULT_MAJOR | VM_FAULT_RETRY;
