@@ -5,6 +5,7 @@
 #   make test     install missing packages, build under ASan+UBSan, run all tests
 #   make bench    benchmarks (figures go to docs/performance.md by hand)
 #   make regen    rewrite the golden diagrams in tests/golden/ (review the diff)
+#   make trace-sample  build/sample.lackey: a valgrind lackey trace for mmsim replay
 #
 # Every target that needs system packages first runs tools/deps.sh, which
 # installs them when run as root and otherwise prints the apt-get line.
@@ -26,6 +27,8 @@ TEST_SRCS := $(sort $(wildcard tests/*.c))
 STEP_SRCS := sim/cli/step.c
 # So is `mmsim dot`, whose recorder tests/test_dot.c runs in process.
 DOT_SRCS := sim/cli/dot.c
+# And `mmsim replay`, whose tests (tests/test_replay.c) replay traces in process.
+REPLAY_SRCS := sim/cli/replay.c
 # GNU readline: line editing and history in `mmsim step` on a terminal.
 CLI_LIBS := -lreadline
 HDRS := $(wildcard sim/*/*.h viz/*.h tests/*.h)
@@ -69,9 +72,9 @@ build/asan/mmsim: $(call ASAN_OBJ,$(CLI_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
 	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS)) $(CLI_LIBS) -lm
 
-build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS) $(STEP_SRCS) $(DOT_SRCS)) build/asan/libmmsim.a
+build/asan/mmsim-tests: $(call ASAN_OBJ,$(TEST_SRCS) $(STEP_SRCS) $(DOT_SRCS) $(REPLAY_SRCS)) build/asan/libmmsim.a
 	@echo "  LD      $@"
-	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS) criterion) $(CLI_LIBS) -lm
+	@$(CC) $(SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS) criterion zlib) $(CLI_LIBS) -lm
 
 demo: build/mmsim
 	build/mmsim run scenarios/anon/fork-cow.scn
@@ -107,8 +110,25 @@ build/bench: build/bench-obj/bench/bench.o $(BENCH_OBJS)
 	@echo "  LD      $@"
 	@$(CC) -O2 -o $@ $^ $(shell pkg-config --libs $(PKGS))
 
-bench: deps-once build/bench
+bench: deps-once build/bench build/mmsim build/sample.lackey
 	build/bench
+	build/mmsim replay build/sample.lackey --ram 4m --time | tail -8
+
+# make trace-sample: a real program's memory trace for `mmsim replay`, made
+# here by valgrind's lackey (bench/trace_prog.c), never committed.
+.PHONY: trace-sample
+trace-sample: build/sample.lackey
+
+build/trace_prog: bench/trace_prog.c
+	@mkdir -p build
+	@echo "  CC      $@"
+	@$(CC) -O1 -static -o $@ $<
+
+build/sample.lackey: build/trace_prog
+	@tools/deps.sh valgrind
+	@echo "  LACKEY  $@"
+	@valgrind --tool=lackey --trace-mem=yes --log-file=$@.tmp build/trace_prog >/dev/null
+	@mv $@.tmp $@
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(TEST_SRCS) $(HDRS)

@@ -5,14 +5,16 @@
  *   mmsim run [--trace=calls|events|none] [--check-invariants] FILE...
  *   mmsim step [--trace=calls|events|none] FILE		(step.c)
  *   mmsim dot [--view=VIEW] [--format=svg] [-o DIR] FILE	(dot.c)
+ *   mmsim replay TRACE --ram SIZE | --sweep MIN:MAX:STEPS	(replay.c)
  *
  *   mmsim check [--json] FILE			(check.c)
  *
- * The other commands of the design (lesson, replay) are
+ * The other command of the design (lesson) is
  * named and refused with a clear message until they are built.
  */
 #include "check.h"
 #include "dot_cmd.h"
+#include "replay.h"
 #include "runner.h"
 #include "step.h"
 
@@ -37,10 +39,11 @@ static const char usage[] =
 	"                  page-cache trees, frames and reverse maps (mmsim dot --help)\n"
 	"  check FILE      run a scenario on the simulator and the real kernel (root),\n"
 	"                  compare them field by field (mmsim check --help)\n"
+	"  replay TRACE    replay a program's memory trace (valgrind lackey, or R|W ADDRESS)\n"
+	"                  under a RAM size, or a --sweep of sizes (mmsim replay --help)\n"
 	"\n"
 	"Not built yet (each is refused with exit status 2):\n"
 	"  lesson FILE     write an HTML lesson page\n"
-	"  replay TRACE    replay a program's memory trace\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help      show this help\n"
@@ -123,7 +126,7 @@ static int cmd_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static const char *const later[] = { "lesson", "replay", "bench" };
+	static const char *const later[] = { "lesson", "bench" };
 
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
@@ -143,6 +146,8 @@ int main(int argc, char **argv)
 		return cmd_step(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "replay") == 0)
+		return cmd_replay(argc - 1, argv + 1);
 	for (size_t i = 0; i < G_N_ELEMENTS(later); i++) {
 		if (strcmp(argv[1], later[i]) == 0) {
 			fprintf(stderr, "mmsim %s: not built yet; 'mmsim run' is available now\n",
