@@ -112,7 +112,7 @@ build/bench: build/bench-obj/bench/bench.o $(BENCH_OBJS)
 
 bench: deps-once build/bench build/mmsim build/sample.lackey
 	build/bench
-	build/mmsim replay build/sample.lackey --ram 4m --time | tail -8
+	build/mmsim replay build/sample.lackey --ram 4m --time >/dev/null
 
 # make trace-sample: a real program's memory trace for `mmsim replay`, made
 # here by valgrind's lackey (bench/trace_prog.c), never committed.
