@@ -14,6 +14,7 @@
  * (kswapd), per-CPU lists, migrate types, GFP flags.
  */
 #include "internal.h"
+#include "swap.h"
 
 /*
  * __alloc_pages_slowpath - no free frame: reclaim some (direct reclaim),
@@ -34,6 +35,9 @@ static bool __alloc_pages_slowpath(struct sim_machine *m)
 		freed = sim_reclaim(m, 32, m->swap != NULL, true);
 		m->in_reclaim = false;
 		if (freed || !list_empty(&m->free_list))
+			continue;
+		/* Pages still being written to swap: wait for them, then reclaim again. */
+		if (sim_writeback_all(m))
 			continue;
 		if (!out_of_memory(m, m->current))
 			return false;

@@ -81,7 +81,8 @@ void sim_machine_destroy(struct sim_machine *m)
 	sim_swapoff(m);
 	for (unsigned long pfn = 0; pfn < m->nr_frames; pfn++)
 		BUG_ON(m->mem_map[pfn].sim_data && pfn != ZERO_PFN);
-	sim_page_data_drain();
+	if (!sim_alloc_outstanding(SIM_ALLOC_PAGE_DATA))
+		sim_page_data_drain(); /* no other machine of this process holds a block */
 	sim_kfree(SIM_ALLOC_OTHER, m->mem_map);
 	sim_kfree(SIM_ALLOC_OTHER, m);
 }
