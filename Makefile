@@ -85,6 +85,16 @@ test: build/asan/mmsim-tests build/asan/mmsim
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	MMSIM=build/asan/mmsim build/asan/mmsim-tests --jobs 2 --timeout 120
 
+# make lessons: every lesson's page (mmsim lesson) and its diagrams (mmsim dot,
+# SVG) into docs/lessons/GROUP/: NAME.html and NAME/NN-SNAPSHOT.system.svg.
+lessons: build/mmsim
+	@for f in $(sort $(wildcard scenarios/*/*.scn)); do \
+		d=docs/lessons/$$(basename $$(dirname $$f)); n=$$(basename $$f .scn); \
+		build/mmsim lesson -o $$d $$f >/dev/null && \
+		build/mmsim dot --format=svg -o $$d/$$n $$f >/dev/null || exit 1; \
+		echo "  LESSON  $$d/$$n.html"; \
+	done
+
 # make regen: rewrite the golden files (tests/golden/) from what mmsim draws
 # now; review the change with git diff before committing it.
 regen: build/asan/mmsim-tests

@@ -9,7 +9,11 @@
  * rewrites them for review: MMSIM_REGEN=1). The same run twice gives the
  * same bytes, in DOT, SVG, PNG and PDF. The layout keeps each process's
  * upper page tables top-down. --diff marks what changed. The last tests
- * drive the mmsim binary ($MMSIM): names of the files written, refusals.
+ * drive the mmsim binary ($MMSIM): names of the files written, refusals,
+ * and `mmsim lesson`, whose page is opened in headless Chromium (Debian's
+ * chromium, installed by tools/deps.sh when missing; the test is skipped,
+ * saying why, when it cannot be): its keys and buttons are driven, and a
+ * screenshot of each step must be sized, drawn and different.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -17,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <zlib.h>
 
 #include "dot_cmd.h"
 #include "dot.h"
@@ -461,4 +466,238 @@ Test(dot_cli, mistakes_are_refused_with_what_is_there)
 	fmt = run_shell("\"$MMSIM\" dot --format=gif " FORK_COW " 2>&1", &status);
 	cr_assert_eq(status, 2);
 	cr_assert(strstr(fmt, "--format takes dot, svg, png or pdf, not 'gif'"), "%s", fmt);
+}
+
+/* ---- mmsim lesson, and the page in a browser ---- */
+
+/* A directory of the test's own, removed with what is in it. */
+static void remove_tree(const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			remove_tree(path);
+		else
+			g_unlink(path);
+	}
+	g_rmdir(dir);
+}
+
+static int count_of(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)); p += strlen(what))
+		n++;
+	return n;
+}
+
+Test(lesson, the_page_has_every_step_and_needs_no_network, .timeout = 120)
+{
+	g_autofree char *dir = g_dir_make_tmp("mmsim-lesson-XXXXXX", NULL);
+	g_autofree char *cmd = g_strdup_printf("\"$MMSIM\" lesson -o %s " FORK_COW, dir);
+	g_autofree char *path = g_build_filename(dir, "fork-cow.html", NULL);
+	g_autofree char *page = NULL, *again = NULL;
+	int status;
+	g_autofree char *out = run_shell(cmd, &status);
+	g_autofree char *out2 = NULL;
+
+	cr_assert_eq(status, 0, "%s", out);
+	cr_assert(g_file_get_contents(path, &page, NULL, NULL), "%s was not written", path);
+	/* two snapshots and the end (statements follow the last snapshot) */
+	cr_assert_eq(count_of(page, "<section class=\"step\""), 3);
+	cr_assert_eq(count_of(page, "<svg "), 3);
+	cr_assert(strstr(page, "<h2>3. the end of the scenario</h2>"), "no final step");
+	cr_assert(strstr(page, "<p>The child's first write copies the page: a new frame for the "
+			       "child.</p>"), "the say text of step 2 is missing");
+	cr_assert(strstr(page, "do_wp_page"), "no kernel trace in the page");
+	/* nothing fetched: no src= at all, no link but the SVG namespaces */
+	cr_assert_null(strstr(page, " src="), "the page loads something");
+	cr_assert_null(strstr(page, "<link"), "the page loads something");
+	cr_assert_null(strstr(page, "href=\"http"), "the page links out");
+	/* the same file gives the same page */
+	out2 = run_shell(cmd, &status);
+	cr_assert(g_file_get_contents(path, &again, NULL, NULL));
+	cr_assert_str_eq(page, again, "two runs wrote different pages");
+	remove_tree(dir);
+}
+
+static guint32 be32(const guint8 *p)
+{
+	return (guint32)p[0] << 24 | (guint32)p[1] << 16 | (guint32)p[2] << 8 | p[3];
+}
+
+/*
+ * Decode an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium writes):
+ * the chunks, zlib, the five row filters. Returns the pixels (RGBA), or NULL.
+ */
+static guint8 *png_pixels(const guint8 *png, gsize len, guint32 *width, guint32 *height)
+{
+	g_autoptr(GByteArray) idat = g_byte_array_new();
+	guint8 depth = 0, type = 0, bpp;
+	gsize pos = 8;
+	g_autofree guint8 *raw = NULL;
+	guint8 *rgba, *prev, *line;
+	uLongf rawlen;
+
+	if (len < 33 || memcmp(png, "\x89PNG\r\n\x1a\n", 8) != 0)
+		return NULL;
+	while (pos + 12 <= len) {
+		guint32 n = be32(png + pos);
+
+		if (pos + 12 + n > len)
+			return NULL;
+		if (!memcmp(png + pos + 4, "IHDR", 4)) {
+			*width = be32(png + pos + 8);
+			*height = be32(png + pos + 12);
+			depth = png[pos + 16];
+			type = png[pos + 17];
+		} else if (!memcmp(png + pos + 4, "IDAT", 4)) {
+			g_byte_array_append(idat, png + pos + 8, n);
+		}
+		pos += 12 + n;
+	}
+	if (depth != 8 || (type != 2 && type != 6) || png[28] != 0)
+		return NULL;
+	bpp = type == 6 ? 4 : 3;
+	rawlen = (uLongf)(*height) * (1 + (uLongf)(*width) * bpp);
+	raw = g_malloc(rawlen);
+	if (uncompress(raw, &rawlen, idat->data, idat->len) != Z_OK)
+		return NULL;
+	rgba = g_malloc0((gsize)(*width) * (*height) * 4);
+	prev = g_malloc0((gsize)(*width) * bpp);
+	for (guint32 y = 0; y < *height; y++) {
+		guint8 filter = raw[y * (1 + *width * bpp)];
+
+		line = raw + y * (1 + *width * bpp) + 1;
+		for (guint32 x = 0; x < *width * bpp; x++) {
+			int a = x >= bpp ? line[x - bpp] : 0, b = prev[x];
+			int c = x >= bpp ? prev[x - bpp] : 0, p = a + b - c;
+			int pa = abs(p - a), pb = abs(p - b), pc = abs(p - c);
+
+			if (filter == 1)
+				line[x] += a;
+			else if (filter == 2)
+				line[x] += b;
+			else if (filter == 3)
+				line[x] += (a + b) / 2;
+			else if (filter == 4)
+				line[x] += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+		}
+		for (guint32 x = 0; x < *width; x++) {
+			memcpy(rgba + ((gsize)y * *width + x) * 4, line + x * bpp, 3);
+			rgba[((gsize)y * *width + x) * 4 + 3] = bpp == 4 ? line[x * bpp + 3] : 255;
+		}
+		memcpy(prev, line, (gsize)(*width) * bpp);
+	}
+	g_free(prev);
+	return rgba;
+}
+
+/* The share of pixels, in thousandths, that are not the page's background. */
+static int drawn_permille(const guint8 *rgba, guint32 width, guint32 height)
+{
+	guint64 drawn = 0, all = (guint64)width * height;
+
+	for (guint64 i = 0; i < all; i++) {
+		const guint8 *p = rgba + i * 4;
+
+		drawn += !(p[0] == 0xfa && p[1] == 0xfa && p[2] == 0xfa) &&
+			 !(p[0] == 0xff && p[1] == 0xff && p[2] == 0xff);
+	}
+	return (int)(drawn * 1000 / all);
+}
+
+/* Chromium, installed from Debian by tools/deps.sh if it is missing; NULL if it cannot be. */
+static bool have_chromium(void)
+{
+	g_autofree char *path = g_find_program_in_path("chromium");
+
+	return path != NULL;
+}
+
+static const char *chromium(char **why)
+{
+	int status;
+	g_autofree char *out = NULL;
+
+	if (have_chromium())
+		return "chromium";
+	out = run_shell("tools/deps.sh chromium 2>&1", &status);
+	if (have_chromium())
+		return "chromium";
+	*why = g_strdup_printf("tools/deps.sh chromium: %s", g_strstrip(out));
+	return NULL;
+}
+
+static char *browser(const char *profile, const char *args, const char *url)
+{
+	g_autofree char *cmd = g_strdup_printf(
+		"timeout 90 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars "
+		"--no-first-run --user-data-dir=%s %s '%s' 2>/dev/null", profile, args, url);
+	int status;
+	char *out = run_shell(cmd, &status);
+
+	cr_assert_eq(status, 0, "chromium failed (%d): %s", status, cmd);
+	return out;
+}
+
+Test(lesson, a_browser_steps_through_the_page, .timeout = 600)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *dir = NULL, *cmd = NULL, *page = NULL, *profile = NULL, *dom = NULL;
+	g_autofree char *url = NULL, *mk = NULL;
+	int status;
+	g_autofree guint8 *first = NULL;
+	gsize first_len = 0;
+
+	if (!chromium(&why))
+		cr_skip_test("no headless Chromium, so the lesson page is not opened in a browser "
+			     "(%s)", why);
+	dir = g_dir_make_tmp("mmsim-browser-XXXXXX", NULL);
+	profile = g_build_filename(dir, "profile", NULL);
+	cmd = g_strdup_printf("\"$MMSIM\" lesson -o %s " FORK_COW, dir);
+	mk = run_shell(cmd, &status);
+	cr_assert_eq(status, 0, "%s", mk);
+	page = g_build_filename(dir, "fork-cow.html", NULL);
+
+	/* The keys and buttons, driven by the page's own self-test. */
+	url = g_strdup_printf("file://%s?selftest#1", page);
+	dom = browser(profile, "--dump-dom", url);
+	cr_assert(strstr(dom, "data-selftest=\"1 2 3 2 3 2 3 1\""),
+		  "keys and buttons did not move as expected: %.300s",
+		  strstr(dom, "data-selftest") ? strstr(dom, "data-selftest") : "(no self-test)");
+
+	/* A screenshot of each step: the right size, drawn, each its own. */
+	for (int step = 1; step <= 3; step++) {
+		g_autofree char *shot = g_strdup_printf("%s/step%d.png", dir, step);
+		g_autofree char *args = g_strdup_printf("--window-size=1280,800 --screenshot=%s",
+							shot);
+		g_autofree char *surl = g_strdup_printf("file://%s#%d", page, step);
+		g_autofree char *png = NULL, *ignored = browser(profile, args, surl);
+		g_autofree guint8 *rgba = NULL;
+		gsize len = 0;
+		guint32 w = 0, h = 0;
+
+		cr_assert(g_file_get_contents(shot, &png, &len, NULL), "no screenshot of step %d",
+			  step);
+		rgba = png_pixels((const guint8 *)png, len, &w, &h);
+		cr_assert(rgba, "step %d: the screenshot is not a PNG this test reads", step);
+		cr_assert(w == 1280 && h == 800, "step %d: screenshot is %ux%u", step, w, h);
+		cr_assert_gt(drawn_permille(rgba, w, h), 100,
+			     "step %d: the screenshot is almost blank (%d/1000 drawn)", step,
+			     drawn_permille(rgba, w, h));
+		if (step == 1) {
+			first = g_memdup2(png, len);
+			first_len = len;
+		} else {
+			cr_assert(len != first_len || memcmp(png, first, len) != 0,
+				  "step %d looks the same as step 1", step);
+		}
+	}
+	remove_tree(dir);
 }

@@ -35,7 +35,7 @@ struct dot_recorder {
 	bool xarray;
 	char *view_tag;
 	int at;		       /* the snapshot number --at selects, 0 for all */
-	bool end_only;	       /* no snapshot statements: draw the end */
+	bool end_only;	       /* draw the end too (always when there are no snapshots) */
 	int last_stmt;	       /* index of the last statement the runner runs */
 	int nobjects;	       /* objects created so far, as the runner numbers them */
 	GHashTable *objects;   /* object name -> runner's number + 1 */
@@ -240,7 +240,7 @@ struct dot_recorder *dot_recorder_new(const struct scn_file *f, const struct dot
 	rec->req = r;
 	rec->xarray = req->xarray < 0 ? f->config.tree == SCN_TREE_XARRAY : req->xarray;
 	rec->view_tag = view_tag(&r);
-	rec->end_only = !req->every_step && !has_snapshots(f);
+	rec->end_only = !req->every_step && (req->at_end || !has_snapshots(f));
 	rec->last_stmt = last_runnable(f);
 	rec->objects = g_hash_table_new(g_str_hash, g_str_equal);
 	rec->snapshots = g_ptr_array_new_with_free_func(free_snapshot);
@@ -404,7 +404,7 @@ bool dot_recorder_hook(void *data, const struct scn_file *f, const struct scn_st
 		take(rec, s, be, g_strdup_printf("line %d: %s", s->loc.line, s->src));
 	else if (!rec->req.every_step && s->kind == SCN_SNAPSHOT)
 		take(rec, s, be, g_strdup(s->text));
-	else if (rec->end_only && s == &f->stmts[rec->last_stmt])
+	else if (rec->end_only && s == &f->stmts[rec->last_stmt] && !rec->req.at)
 		take(rec, s, be, g_strdup("the end of the scenario"));
 	return true;
 }
