@@ -7,6 +7,8 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <glib.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -63,6 +65,26 @@ static int segments_of(pid_t pid)
 	return n;
 }
 
+/* The zram devices in /sys/block, as one sorted string. */
+static char *zram_devices(void)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	DIR *d = opendir("/sys/block");
+	struct dirent *e;
+	GString *s = g_string_new("");
+
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, "zram", 4) == 0)
+			g_ptr_array_add(names, g_strdup(e->d_name));
+	if (d)
+		closedir(d);
+	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	for (guint i = 0; i < names->len; i++)
+		g_string_append_printf(s, "%s ", (char *)names->pdata[i]);
+	g_ptr_array_free(names, TRUE);
+	return g_string_free(s, FALSE);
+}
+
 static void check_lesson(const char *path)
 {
 	g_autofree char *out = NULL, *err = NULL;
@@ -76,8 +98,17 @@ static void check_lesson(const char *path)
 
 	if (geteuid() != 0)
 		cr_skip_test("mmsim check needs root (pagemap PFNs, stat_refresh)");
+	/*
+	 * One lesson at a time (criterion runs tests in parallel): `check` itself
+	 * waits for another run, but the before/after looks at /proc/swaps and
+	 * /sys/block must not see another test's swap device.
+	 */
+	int lk = open("/tmp/mmsim-test-check.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	cr_assert(lk >= 0 && flock(lk, LOCK_EX) == 0, "cannot lock /tmp/mmsim-test-check.lock");
 	envp = g_environ_setenv(envp, "MMSIM_CHECK_TEST", strchr(tag, '=') + 1, TRUE);
 	g_file_get_contents("/proc/swaps", &swaps_before, NULL, NULL);
+	g_autofree char *zram_before = zram_devices();
 	cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
 					   NULL, NULL, &pid, NULL, &out_fd, &err_fd, &gerr),
 		  "cannot run %s: %s", argv[0], gerr ? gerr->message : "?");
@@ -118,8 +149,11 @@ static void check_lesson(const char *path)
 	cr_expect_eq(segments_of(pid), 0, "SysV segments of the run are left");
 	g_file_get_contents("/proc/swaps", &swaps_after, NULL, NULL);
 	cr_expect_str_eq(swaps_after, swaps_before, "a swap device was left");
+	g_autofree char *zram_after = zram_devices();
+	cr_expect_str_eq(zram_after, zram_before, "a zram device was left");
 	/* workers: none may outlive the run */
 	cr_expect_eq(tagged(tag), 0, "processes of the run are left");
+	close(lk);
 }
 
 Test(check, zero_page, .timeout = 30)
@@ -135,6 +169,41 @@ Test(check, fork_cow, .timeout = 30)
 Test(check, dontneed, .timeout = 30)
 {
 	check_lesson("scenarios/anon/dontneed.scn");
+}
+
+/* Swap lessons: the run's own swap file (or zram device), removed afterwards. */
+Test(check, anon_swap_cache, .timeout = 30)
+{
+	check_lesson("scenarios/swap/anon-swap-cache.scn");
+}
+
+Test(check, dontneed_swapped, .timeout = 30)
+{
+	check_lesson("scenarios/swap/dontneed-swapped.scn");
+}
+
+Test(check, shmem_swap, .timeout = 30)
+{
+	check_lesson("scenarios/swap/shmem-swap.scn");
+}
+
+Test(check, shmem_swap_xarray, .timeout = 30)
+{
+	check_lesson("scenarios/swap/shmem-swap-xarray.scn");
+}
+
+Test(check, zram, .timeout = 30)
+{
+	if (access("/sys/class/zram-control/hot_add", R_OK))
+		cr_skip_test("no zram on this kernel");
+	check_lesson("scenarios/swap/zram.scn");
+}
+
+Test(check, zram_shmem, .timeout = 30)
+{
+	if (access("/sys/class/zram-control/hot_add", R_OK))
+		cr_skip_test("no zram on this kernel");
+	check_lesson("scenarios/swap/zram-shmem.scn");
 }
 
 /* Not root: exit 3 with the reason (run as a user via setpriv when root). */

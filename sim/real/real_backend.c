@@ -9,8 +9,10 @@
  * meminfo and vmstat after writing /proc/sys/vm/stat_refresh; the page
  * cache of an object by mincore over a mapping of it here.
  *
- * Left out: swap (no swap device is set up: `check` stops comparing at the
- * first statement that needs one), `reclaim`, zram.
+ * Swap: real_backend_swap_on() sets up the run's own swap device (a swap
+ * file in the run's directory, or a zram device), listed in the manifest
+ * and always removed (swapoff, then unlink or reset + hot_remove).
+ * Left out: `reclaim` (`check` stops comparing there).
  */
 #include "real_backend.h"
 #include "real_proto.h"
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -32,7 +35,9 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -95,6 +100,12 @@ struct real_backend {
 	uint64_t self_start;	/* this process's own faults at the start */
 	uint64_t exited_own;	/* faults of workers that are gone */
 	uint64_t sigbus;	/* accesses that faulted into SIGBUS (vmstat counts them) */
+	/* the run's swap device */
+	char swap_path[4200];	/* the swap file or /dev/zramN; "" when none */
+	int zram;		/* its zram number, or -1 */
+	bool swap_on;
+	uint64_t swapcached_start; /* meminfo SwapCached (kB) at swapon */
+	uint64_t writeback_start;  /* meminfo Writeback (kB) at the start */
 };
 
 static struct real_backend *to_real(struct scn_backend *be)
@@ -132,6 +143,29 @@ static void note(struct real_backend *rb, const char *fmt, ...)
 	fputc('\n', rb->manifest);
 	fflush(rb->manifest);
 	fsync(fileno(rb->manifest));
+}
+
+/* Write @text to sysfs file @path (async-signal-safe). */
+static int sys_write(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, text, strlen(text)) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Reset and remove zram device @n (async-signal-safe). */
+static void zram_remove(int n)
+{
+	char path[64], num[16];
+
+	snprintf(path, sizeof(path), "/sys/block/zram%d/reset", n);
+	sys_write(path, "1");
+	snprintf(num, sizeof(num), "%d", n);
+	sys_write("/sys/class/zram-control/hot_remove", num);
 }
 
 static void remove_dir(const char *dir)
@@ -181,6 +215,17 @@ static void cleanup(struct real_backend *rb)
 	/* Workers forked by workers are reparented to us (a subreaper): reap all. */
 	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
 		;
+	/* the workers are gone: swapoff has only the swap cache left to read back */
+	if (rb->swap_path[0]) {
+		if (rb->swap_on)
+			swapoff(rb->swap_path);
+		rb->swap_on = false;
+		if (rb->zram >= 0)
+			zram_remove(rb->zram);
+		else
+			unlink(rb->swap_path);
+		rb->swap_path[0] = 0;
+	}
 	remove_dir(rb->dir);
 }
 
@@ -224,6 +269,16 @@ void real_backend_remove_stale(void)
 					continue;
 				if (strcmp(what, "shm") == 0)
 					shm_unlink(arg);
+				else if (strcmp(what, "swapfile") == 0) {
+					swapoff(arg);
+					unlink(arg);
+				} else if (strcmp(what, "zram") == 0) {
+					char dev[64];
+
+					snprintf(dev, sizeof(dev), "/dev/zram%d", atoi(arg));
+					swapoff(dev);
+					zram_remove(atoi(arg));
+				}
 				else if (strcmp(what, "sysv") == 0) {
 					struct shmid_ds ds;
 					int id = atoi(arg);
@@ -836,7 +891,17 @@ static int real_fadvise(struct scn_backend *be, int id, uint64_t pos, uint64_t l
 			      willneed ? POSIX_FADV_WILLNEED : POSIX_FADV_DONTNEED);
 }
 
-/* Wait for the writeback in flight on every object (starting none). */
+/* Read one meminfo value (kB) now, after stat_refresh; 0 if missing. */
+static void refresh(struct real_backend *rb);
+static uint64_t meminfo_now(struct real_backend *rb, const char *key)
+{
+	rb->sys_valid = false;
+	refresh(rb);
+	rb->sys_valid = false;
+	return (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, key);
+}
+
+/* Wait for the writeback in flight on every object and on swap (starting none). */
 static int real_writeback(struct scn_backend *be)
 {
 	struct real_backend *rb = to_real(be);
@@ -848,6 +913,19 @@ static int real_writeback(struct scn_backend *be)
 		if (o->kind != OBJ_NONE && o->kind != OBJ_SYSV && o->fd >= 0)
 			sync_file_range(o->fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE);
 	}
+	/*
+	 * Swap writes (and any writeback not tied to an object) are waited for
+	 * through meminfo Writeback: back to what it was at the start, polled
+	 * every millisecond for at most 10 s.
+	 */
+	for (int i = 0; i < 10000; i++) {
+		struct timespec ms = { 0, 1000000 };
+
+		if (meminfo_now(rb, "Writeback") <= rb->writeback_start)
+			break;
+		nanosleep(&ms, NULL);
+	}
+	rb->sys_valid = false;
 	return 0;
 }
 
@@ -1098,10 +1176,145 @@ int real_backend_lost_worker(struct scn_backend *be)
 	return rb->lost;
 }
 
-/* Swap is not set up on the real side: nothing is in use. */
+/* Slots in use on the run's device (/proc/swaps, kB), in pages; 0 without one. */
+static uint64_t swap_used(struct real_backend *rb)
+{
+	g_autofree char *text = NULL;
+	size_t n = strlen(rb->swap_path);
+
+	if (!rb->swap_on || !g_file_get_contents("/proc/swaps", &text, NULL, NULL))
+		return 0;
+	for (char *l = text; l && *l;) {
+		char *nl = strchr(l, '\n');
+
+		if (strncmp(l, rb->swap_path, n) == 0 && (l[n] == ' ' || l[n] == '\t')) {
+			unsigned long long size = 0, used = 0;
+
+			if (sscanf(l + n, " %*s %llu %llu", &size, &used) == 2)
+				return used / 4;
+		}
+		l = nl ? nl + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * used: the slots taken on the run's own device (exact: nothing else
+ * swaps to it). cached: meminfo SwapCached since swapon, in pages
+ * (machine-wide: the run's device takes every new slot, having the highest
+ * priority, so only a swap-in from another device could move it).
+ */
 static void real_observe_swap(struct scn_backend *be, uint64_t *used, uint64_t *cached)
 {
-	*used = *cached = 0;
+	struct real_backend *rb = to_real(be);
+	uint64_t now;
+
+	*used = swap_used(rb);
+	refresh(rb);
+	now = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, "SwapCached");
+	*cached = rb->swap_on && now > rb->swapcached_start ? (now - rb->swapcached_start) / 4 : 0;
+}
+
+/* The swap header mkswap writes: version 1, the last usable page, no bad pages. */
+static int write_swap_header(int fd, uint64_t pages)
+{
+	static char page[4096];
+	uint32_t v[3] = { 1, (uint32_t)pages, 0 };
+
+	memset(page, 0, sizeof(page));
+	memcpy(page + 1024, v, sizeof(v));
+	memcpy(page + 1024 + 12 + 16, "mmsim-check", 11); /* the label, after the uuid */
+	memcpy(page + 4096 - 10, "SWAPSPACE2", 10);
+	if (pwrite(fd, page, sizeof(page), 0) != sizeof(page) || fsync(fd))
+		return -errno;
+	return 0;
+}
+
+int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char **why,
+			 char **others)
+{
+	struct real_backend *rb = to_real(be);
+	g_autofree char *swaps = NULL;
+	int fd, err, flags = SWAP_FLAG_PREFER | (32767 & SWAP_FLAG_PRIO_MASK);
+
+	*others = NULL;
+	if (g_file_get_contents("/proc/swaps", &swaps, NULL, NULL)) {
+		char *nl = strchr(swaps, '\n');
+
+		if (nl && nl[1]) {
+			g_strchomp(nl + 1);
+			*others = g_strdelimit(g_strdup(nl + 1), "\n", ';');
+		}
+	}
+	rb->zram = -1;
+	if (zram) {
+		g_autofree char *id = NULL, *p = NULL, *size = NULL;
+
+		if (access("/sys/class/zram-control/hot_add", R_OK)) {
+			*why = g_strdup("swap_device=zram, but this kernel has no zram "
+					"(/sys/class/zram-control is missing: modprobe zram)");
+			return -ENODEV;
+		}
+		if (!g_file_get_contents("/sys/class/zram-control/hot_add", &id, NULL, NULL)) {
+			*why = g_strdup("cannot add a zram device (/sys/class/zram-control/hot_add)");
+			return -EIO;
+		}
+		rb->zram = atoi(id);
+		note(rb, "zram %d", rb->zram);
+		snprintf(rb->swap_path, sizeof(rb->swap_path), "/dev/zram%d", rb->zram);
+		p = g_strdup_printf("/sys/block/zram%d/disksize", rb->zram);
+		size = g_strdup_printf("%" PRIu64, (pages + 1) * 4096);
+		err = sys_write(p, size);
+		if (err) {
+			*why = g_strdup_printf("cannot size %s: %s", rb->swap_path, g_strerror(-err));
+			return err;
+		}
+		fd = open(rb->swap_path, O_WRONLY | O_CLOEXEC);
+	} else {
+		snprintf(rb->swap_path, sizeof(rb->swap_path), "%s/swapfile", rb->dir);
+		note(rb, "swapfile %s", rb->swap_path);
+		fd = open(rb->swap_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			/* written out, not just fallocated: no unwritten extents under swap */
+			static char zero[65536];
+			uint64_t len = (pages + 1) * 4096;
+
+			fchmod(fd, 0600);
+			for (uint64_t pos = 0; pos < len; pos += sizeof(zero)) {
+				size_t n = len - pos < sizeof(zero) ? (size_t)(len - pos) : sizeof(zero);
+
+				if (pwrite(fd, zero, n, (off_t)pos) != (ssize_t)n) {
+					err = -errno;
+					close(fd);
+					*why = g_strdup_printf("cannot write %s: %s", rb->swap_path,
+							       g_strerror(-err));
+					return err;
+				}
+			}
+		}
+	}
+	if (fd < 0) {
+		err = -errno;
+		*why = g_strdup_printf("cannot open %s: %s", rb->swap_path, g_strerror(errno));
+		return err;
+	}
+	err = write_swap_header(fd, pages);
+	close(fd);
+	if (err) {
+		*why = g_strdup_printf("cannot write the swap header of %s: %s", rb->swap_path,
+				       g_strerror(-err));
+		return err;
+	}
+	rb->swapcached_start = meminfo_now(rb, "SwapCached");
+	if (swapon(rb->swap_path, flags)) {
+		err = -errno;
+		*why = g_strdup_printf("swapon %s: %s%s", rb->swap_path, g_strerror(errno),
+				       errno == EPERM ? " (needs CAP_SYS_ADMIN)" : "");
+		return err;
+	}
+	rb->swap_on = true;
+	rb->sys_valid = false;
+	return 0;
 }
 
 /* What mincore says of the object's page @index, through a mapping of ours. */
@@ -1120,7 +1333,16 @@ static enum scn_cache_state real_observe_cache(struct scn_backend *be, int id, u
 		return SCN_CACHE_EMPTY;
 	mincore(p, 4096, &vec);
 	munmap(p, 4096);
-	return (vec & 1) ? SCN_CACHE_PAGE : SCN_CACHE_EMPTY;
+	if (vec & 1)
+		return SCN_CACHE_PAGE;
+	/*
+	 * tmpfs: a swap entry in the file's slot counts as data for SEEK_DATA
+	 * (mapping_seek_hole_data), a hole does not; shmem keeps no shadows.
+	 */
+	if ((o->kind == OBJ_SHM || o->kind == OBJ_MEMFD) &&
+	    lseek(o->fd, (off_t)(index * 4096), SEEK_DATA) == (off_t)(index * 4096))
+		return SCN_CACHE_SWAP;
+	return SCN_CACHE_EMPTY;
 }
 
 /* ---- set up and tear down ---------------------------------------------------- */
@@ -1248,6 +1470,23 @@ struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why
 		*why = g_strdup("one real run at a time per process");
 		return NULL;
 	}
+	/*
+	 * One real run at a time on the machine: two runs would share their
+	 * swap devices (equal priorities take turns), the global swap readahead
+	 * state and the counters. The lock goes with the process, crash or not.
+	 */
+	{
+		int lk = open("/tmp/mmsim-check.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+		if (lk < 0 || flock(lk, LOCK_EX)) {
+			*why = g_strdup_printf("cannot lock /tmp/mmsim-check.lock: %s",
+					       g_strerror(errno));
+			if (lk >= 0)
+				close(lk);
+			return NULL;
+		}
+		/* kept open (and locked) until the process ends */
+	}
 	real_backend_remove_stale();
 	snprintf(tmpl, sizeof(tmpl), "/tmp/" DIR_PREFIX "%d-XXXXXX", (int)getpid());
 	if (!mkdtemp(tmpl)) {
@@ -1259,6 +1498,7 @@ struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why
 	rb->be.ops = &real_ops;
 	rb->dir = g_strdup(tmpl);
 	rb->lost = -1;
+	rb->zram = -1;
 	rb->procs = g_array_new(FALSE, TRUE, sizeof(struct real_proc));
 	rb->objs = g_array_new(FALSE, TRUE, sizeof(struct real_obj));
 	rb->meminfo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -1294,6 +1534,7 @@ struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why
 	while (g_hash_table_iter_next(&it, &k, &v))
 		g_hash_table_insert(rb->mi_start, g_strdup(k), v);
 	rb->pgfault_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "pgfault");
+	rb->writeback_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, "Writeback");
 	getrusage(RUSAGE_SELF, &ru);
 	rb->self_start = (uint64_t)(ru.ru_minflt + ru.ru_majflt);
 	(void)cfg;

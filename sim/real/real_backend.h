@@ -27,6 +27,16 @@
  */
 struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why);
 
+/*
+ * Set up the run's own swap device of @pages slots: a swap file in the
+ * run's directory, or a zram device (@zram), swapon'd at the highest
+ * priority, listed in the manifest, removed by destroy, on a signal, and by
+ * the next run after a crash. *others: the swap areas already active
+ * (from /proc/swaps, "; "-separated), or NULL. On failure -errno and *why.
+ */
+int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char **why,
+			 char **others);
+
 /* The next mmap/mremap/shmat goes at @addr (the simulator's); 0: wherever the request says. */
 void real_backend_place(struct scn_backend *be, uint64_t addr);
 

@@ -98,6 +98,9 @@ struct task_struct *scn_sim_backend_task(struct scn_backend *be, int proc);
 /* The inode of object @obj (for `show cache`). */
 struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj);
 
+/* A tmpfs object's page @index is swapped and its page waits in the swap cache. */
+bool scn_sim_backend_in_swap_cache(struct scn_backend *be, int obj, uint64_t index);
+
 /* Names the simulator can answer for `expect meminfo` / `expect vmstat` / smaps. */
 bool scn_sim_knows_meminfo(const char *key);
 bool scn_sim_knows_vmstat(const char *key);

@@ -446,6 +446,17 @@ struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj)
 	return sim_shm_inode(to_sim(be)->m, o->shmid);
 }
 
+bool scn_sim_backend_in_swap_cache(struct scn_backend *be, int obj, uint64_t index)
+{
+	struct inode *inode = scn_sim_backend_inode(be, obj);
+	void *entry = inode ? radix_tree_lookup(&inode->i_data.i_pages, (unsigned long)index) : NULL;
+	struct swap_info_struct *si = to_sim(be)->m->swap;
+
+	if (!entry || !radix_tree_exceptional_entry(entry) || inode->kind != SIM_INODE_SHMEM || !si)
+		return false;
+	return radix_tree_lookup(&si->cache, swp_offset(radix_to_swp_entry(entry))) != NULL;
+}
+
 static enum scn_cache_state sim_observe_cache(struct scn_backend *be, int obj, uint64_t index)
 {
 	struct inode *inode = scn_sim_backend_inode(be, obj);
