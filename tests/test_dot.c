@@ -347,13 +347,16 @@ Test(dot, diff_marks_new_changed_and_gone)
 	const char *second;
 
 	cr_assert_eq(graphs->len, 2);
-	cr_assert_null(strstr(graphs->pdata[0], "(gone)"), "the first picture has nothing to compare");
+	cr_assert_null(strstr(graphs->pdata[0], "(gone)"),
+		       "the first picture has nothing to compare");
 	second = graphs->pdata[1];
 	/* A wrote page 2 (copied to a new frame) and page 0 (reused in place). */
 	cr_assert(strstr(second, "\tpfn_8 [style=filled, fillcolor=\"#ffd400\""), "%s", second);
 	cr_assert(strstr(second, "pfn_3 [shape=box, style=\"dashed,rounded\""), "%s", second);
-	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[2]</TD>"), "%s", second);
-	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[0]</TD>"), "%s", second);
+	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[2]</TD>"), "%s",
+		  second);
+	cr_assert(strstr(second, "<TD BGCOLOR=\"#ffd400\"><B>~</B></TD><TD>[0]</TD>"), "%s",
+		  second);
 	cr_assert(strstr(second, "pgd192_pud0_pmd0:e2:e -> pfn_8 [color=\"#37474f\", "
 				 "color=\"#e6550d\", penwidth=4]"), "%s", second);
 	cr_assert(strstr(second, "pgd192_pud0_pmd0:e2:e -> pfn_3 [style=dashed"), "%s", second);
@@ -421,7 +424,8 @@ Test(dot_cli, writes_one_file_per_snapshot_named_after_it, .timeout = 120)
 	int status;
 	g_autofree char *out = run_shell(cmd, &status);
 	g_autofree char *first = g_strdup_printf("%s/01-just-after-fork.pagetable-B.svg", dir);
-	g_autofree char *second = g_strdup_printf("%s/02-parent-reused-page-0.pagetable-B.svg", dir);
+	g_autofree char *second =
+		g_strdup_printf("%s/02-parent-reused-page-0.pagetable-B.svg", dir);
 	g_autofree char *svg = NULL;
 
 	cr_assert_eq(status, 0, "%s", out);

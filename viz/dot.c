@@ -430,7 +430,8 @@ static void write_node(GString *out, const struct dot_node *n, const struct diff
 	if (n->attrs)
 		g_string_append_printf(out, "%s, ", n->attrs);
 	if (d && !n->nodiff && !old)
-		g_string_append(out, "style=filled, fillcolor=\"" DIFF_HALO "\", margin=\"0.15\", ");
+		g_string_append(out,
+				"style=filled, fillcolor=\"" DIFF_HALO "\", margin=\"0.15\", ");
 	g_string_append(out, "label=");
 	write_label(out, n, marked ? marks : NULL, header_mark);
 	g_string_append(out, "];\n");
@@ -588,7 +589,8 @@ static GHashTable *index_nodes(const struct dot_graph *g)
 	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (guint i = 0; i < g->nodes->len; i++)
-		g_hash_table_insert(h, ((struct dot_node *)g->nodes->pdata[i])->id, g->nodes->pdata[i]);
+		g_hash_table_insert(h, ((struct dot_node *)g->nodes->pdata[i])->id,
+				    g->nodes->pdata[i]);
 	return h;
 }
 
@@ -597,7 +599,8 @@ static GHashTable *index_edges(const struct dot_graph *g)
 	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (guint i = 0; i < g->edges->len; i++)
-		g_hash_table_insert(h, ((struct dot_edge *)g->edges->pdata[i])->key, g->edges->pdata[i]);
+		g_hash_table_insert(h, ((struct dot_edge *)g->edges->pdata[i])->key,
+				    g->edges->pdata[i]);
 	return h;
 }
 
@@ -644,8 +647,8 @@ static void write_diff_legend(GString *out, const struct diff *d)
 		out,
 		"\tdiff_legend [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" CELLSPACING=\"0\" "
 		"CELLPADDING=\"4\" BGCOLOR=\"white\">\n"
-		"\t\t<TR><TD COLSPAN=\"2\" BGCOLOR=\"#546e7a\"><FONT COLOR=\"white\"><B>Changes since "
-		"&#8220;%s&#8221;</B></FONT></TD></TR>\n"
+		"\t\t<TR><TD COLSPAN=\"2\" BGCOLOR=\"#546e7a\"><FONT COLOR=\"white\"><B>"
+		"Changes since &#8220;%s&#8221;</B></FONT></TD></TR>\n"
 		"\t\t<TR><TD BGCOLOR=\"" DIFF_HALO "\">   </TD><TD ALIGN=\"LEFT\">yellow frame: a "
 		"new node</TD></TR>\n"
 		"\t\t<TR><TD BGCOLOR=\"" DIFF_MARK "\"><B>+</B></TD><TD ALIGN=\"LEFT\">a new row "
@@ -679,7 +682,8 @@ static void write_header(GString *out, const struct dot_graph *g, const struct d
 		g_string_append_c(out, '>');
 	}
 	g_string_append(out, "];\n");
-	g_string_append_printf(out, "\tnode [shape=none, margin=0, fontname=\"%s\", fontsize=%d];\n",
+	g_string_append_printf(out,
+			       "\tnode [shape=none, margin=0, fontname=\"%s\", fontsize=%d];\n",
 			       DOT_FONT, DOT_FONTSIZE);
 	g_string_append_printf(out, "\tedge [fontname=\"%s\", fontsize=14, penwidth=1.5];\n",
 			       DOT_FONT);

@@ -94,7 +94,8 @@ static void entry_cells(struct cache_draw *d, GString *row, const void *entry,
 	char head[32];
 
 	if (radix_tree_exceptional_entry(entry)) {
-		unsigned long raw = (unsigned long)(d->xarray ? radix_entry_to_xa_entry(entry) : entry);
+		unsigned long raw =
+			(unsigned long)(d->xarray ? radix_entry_to_xa_entry(entry) : entry);
 
 		exceptional_meaning(d, text, entry, tail);
 		bool swap = d->inode->kind == SIM_INODE_SHMEM;
@@ -214,7 +215,8 @@ static void root_slot(struct cache_draw *d, struct dot_node *n, const char *id)
 
 	dot_cell(row, "ALIGN=\"LEFT\"", d->xarray ? "xa_head" : "rnode");
 	if (!root->rnode) {
-		dot_cell(row, DOTV_BG(DOTV_FILL_EMPTY) " COLSPAN=\"2\" PORT=\"rnode\"", "empty (NULL)");
+		dot_cell(row, DOTV_BG(DOTV_FILL_EMPTY) " COLSPAN=\"2\" PORT=\"rnode\"",
+			 "empty (NULL)");
 	} else if (radix_tree_is_internal_node(root->rnode)) {
 		g_autofree char *top = node_id(d, 0, 0);
 

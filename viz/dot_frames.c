@@ -71,7 +71,8 @@ static void frame_row(struct frames_draw *d, struct dot_node *n, const char *tab
 {
 	struct page *page = &d->m->mem_map[pfn];
 	g_autoptr(GString) row = g_string_new(NULL);
-	g_autofree char *head_attrs = g_strdup_printf("BGCOLOR=\"%s\"", dotv_frame_color(d->m, pfn));
+	g_autofree char *head_attrs =
+		g_strdup_printf("BGCOLOR=\"%s\"", dotv_frame_color(d->m, pfn));
 	g_autofree char *tail = g_strdup_printf("%s:f%lu:e", table, pfn);
 	g_autofree char *what = NULL;
 	char key[24];
@@ -80,8 +81,8 @@ static void frame_row(struct frames_draw *d, struct dot_node *n, const char *tab
 	if (is_zero_pfn(pfn))
 		what = g_strdup("the zero page (special PTEs: no reverse map)");
 	else if (PageAnon(page))
-		what = g_strdup_printf("anon · anon_vma %u · index %#lx", page_anon_vma(page)->sim_id,
-				       (unsigned long)page->index);
+		what = g_strdup_printf("anon · anon_vma %u · index %#lx",
+				       page_anon_vma(page)->sim_id, (unsigned long)page->index);
 	else if (page->mapping)
 		what = g_strdup_printf("%s %s · index %#lx", dotv_frame_kind(d->m, pfn),
 				       page->mapping->host->path, (unsigned long)page->index);
@@ -302,7 +303,8 @@ static void vma_nodes(struct frames_draw *d)
 struct dot_graph *viz_dot_frames(struct sim_machine *m, const char *title)
 {
 	struct dot_graph *g = dot_graph_new("frames", title);
-	struct frames_draw d = { .g = g, .m = m, .hits = g_array_new(FALSE, FALSE, sizeof(struct hit)) };
+	struct frames_draw d = { .g = g, .m = m,
+				 .hits = g_array_new(FALSE, FALSE, sizeof(struct hit)) };
 	struct dot_node *legend;
 
 	dot_graph_attr(g, "rankdir=LR");

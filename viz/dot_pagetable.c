@@ -103,7 +103,8 @@ static void pte_row(struct pt_draw *d, struct dot_node *n, const char *id, int i
 		    unsigned long addr, pte_t pte)
 {
 	g_autoptr(GString) row = g_string_new(NULL);
-	g_autofree char *attrs = g_strdup_printf(DOTV_BG("%s") " PORT=\"e%d\"", pte_fill(d, pte), i);
+	g_autofree char *attrs =
+		g_strdup_printf(DOTV_BG("%s") " PORT=\"e%d\"", pte_fill(d, pte), i);
 	g_autofree char *tail = g_strdup_printf("%s:e%d:e", id, i);
 	char key[16], meaning[96], head[48];
 
@@ -144,7 +145,8 @@ static void upper_row(struct pt_draw *d, struct dot_node *n, const char *id, int
 		      unsigned long base, const char *child)
 {
 	g_autoptr(GString) row = g_string_new(NULL);
-	g_autofree char *attrs = g_strdup_printf(DOTV_BG(DOTV_FILL_LINK) " COLSPAN=\"2\" PORT=\"e%d\"", i);
+	g_autofree char *attrs =
+		g_strdup_printf(DOTV_BG(DOTV_FILL_LINK) " COLSPAN=\"2\" PORT=\"e%d\"", i);
 	g_autofree char *head = g_strconcat(d->prefix, child, NULL);
 	g_autofree char *tail = NULL;
 	unsigned long size = 1UL << level[lvl].shift;
@@ -217,8 +219,9 @@ static void draw_table(struct pt_draw *d, const u64 *table, int lvl, unsigned lo
 		header = g_strdup_printf("PGD (mm->pgd) · %u of 512 used", table_used(table));
 	} else {
 		name = g_strdup_printf("%s %s", level[lvl].name, path);
-		header = g_strdup_printf("%s %s · %012lx-%012lx · %u of 512 used", level[lvl].name,
-					 path, base, base + span - 1, table_used(table));
+		header = g_strdup_printf("%s %s · %012lx-%012lx · %u of 512 used",
+					 level[lvl].name, path, base, base + span - 1,
+					 table_used(table));
 	}
 	n = dot_table(d->g, id, name, header, DOTV_HDR_TABLE, 4, NULL);
 	if (lvl == 0)
@@ -258,8 +261,9 @@ static struct dot_node *mm_node(struct pt_draw *d, struct task_struct *t)
 	struct dot_node *n = dot_table(d->g, id, name, header, DOTV_HDR_MM, 2, NULL);
 
 	dot_cell(row, "ALIGN=\"LEFT\"", "pgd");
-	dot_cell(row, DOTV_BG(DOTV_FILL_LINK) " PORT=\"pgd\"", "→ PGD · %ld tables below it (%ld kB)",
-		 mm->pgtables_bytes / (long)PAGE_SIZE, mm->pgtables_bytes >> 10);
+	dot_cell(row, DOTV_BG(DOTV_FILL_LINK) " PORT=\"pgd\"",
+		 "→ PGD · %ld tables below it (%ld kB)", mm->pgtables_bytes / (long)PAGE_SIZE,
+		 mm->pgtables_bytes >> 10);
 	dot_row(n, "pgd", 0, row->str);
 	g_string_truncate(row, 0);
 	dot_cell(row, "ALIGN=\"LEFT\"", "RSS");
@@ -286,7 +290,8 @@ static void vma_edges(struct pt_draw *d, struct mm_struct *mm)
 			head = g_strdup_printf("%spgd%lu_pud%lu_pmd%lu", d->prefix, pgd_index(base),
 					       pud_index(base), pmd_index(base));
 			dot_edge(d->g, tail, head,
-				 "color=\"#283593\", style=dotted, constraint=false, arrowhead=none");
+				 "color=\"#283593\", style=dotted, constraint=false, "
+				 "arrowhead=none");
 		}
 	}
 }
@@ -326,7 +331,8 @@ void dotv_pagetables(struct dot_graph *g, struct task_struct *t, const char *pre
 	} else {
 		g_autofree char *id = g_strconcat(prefix, "mm", NULL);
 		g_autoptr(GString) row = g_string_new(NULL);
-		struct dot_node *n = dot_table(g, id, "mm_struct", "mm_struct", DOTV_HDR_MM, 1, NULL);
+		struct dot_node *n =
+			dot_table(g, id, "mm_struct", "mm_struct", DOTV_HDR_MM, 1, NULL);
 
 		dot_cell(row, NULL, "the process has exited: no address space");
 		dot_row(n, "exited", 0, row->str);

@@ -270,7 +270,8 @@ static void compact_frame_node(struct dot_graph *g, struct sim_machine *m, unsig
 		header = g_strdup(name);
 	else if (PageAnon(page) || page->mapping)
 		header = g_strdup_printf("%s · %s %#lx%s", name, dotv_frame_kind(m, pfn),
-					 (unsigned long)page->index, PageDirty(page) ? " · dirty" : "");
+					 (unsigned long)page->index,
+					 PageDirty(page) ? " · dirty" : "");
 	else
 		header = g_strdup_printf("%s · %s%s", name, dotv_frame_kind(m, pfn),
 					 PageDirty(page) ? " · dirty" : "");
@@ -318,8 +319,8 @@ struct dot_graph *viz_dot_message(const char *name, const char *title, const cha
 {
 	struct dot_graph *g = dot_graph_new(name, title);
 	g_autoptr(GString) row = g_string_new(NULL);
-	struct dot_node *n = dot_table(g, "message", "message", "nothing to draw", DOTV_HDR_OTHER, 1,
-				       NULL);
+	struct dot_node *n =
+		dot_table(g, "message", "message", "nothing to draw", DOTV_HDR_OTHER, 1, NULL);
 
 	dot_cell(row, NULL, "%s", text);
 	dot_row(n, "text", 0, row->str);
@@ -352,12 +353,14 @@ void dotv_legend_ptes(struct dot_node *l, unsigned used)
 	if (used & DOTV_USED_TABLES)
 		dot_legend_kind(l, DOTV_HDR_TABLE, "PTE table", "a page-table page (512 entries)");
 	if (used & DOTV_USED_EMPTY)
-		dot_legend_item(l, DOTV_FILL_EMPTY, "[a..b] empty", "empty entries or slots, folded");
+		dot_legend_item(l, DOTV_FILL_EMPTY, "[a..b] empty",
+				"empty entries or slots, folded");
 	if (used & DOTV_USED_PRESENT)
 		dot_legend_item(l, DOTV_FILL_PRESENT, "pfn 0x3 P RW US A NX",
 				"maps frame 0x3: Present, Writable, USer, Accessed, No eXecute");
 	if (used & DOTV_USED_DIRTY)
-		dot_legend_item(l, DOTV_FILL_DIRTY, "pfn 0x3 ... D", "Dirty: written through this PTE");
+		dot_legend_item(l, DOTV_FILL_DIRTY, "pfn 0x3 ... D",
+				"Dirty: written through this PTE");
 	if (used & DOTV_USED_ZERO)
 		dot_legend_item(l, DOTV_FILL_ZERO, "zero page",
 				"maps the zero page, read-only (read before written)");
@@ -387,13 +390,16 @@ void dotv_legend_frames(struct dot_node *l, unsigned used)
 	if (used & DOTV_USED_F_ANON)
 		dot_legend_kind(l, DOTV_HDR_ANON, "pfn 0x1", "frame of anonymous memory");
 	if (used & DOTV_USED_F_FILE)
-		dot_legend_kind(l, DOTV_HDR_FILE, "pfn 0x2", "frame in a regular file's page cache");
+		dot_legend_kind(l, DOTV_HDR_FILE, "pfn 0x2",
+				"frame in a regular file's page cache");
 	if (used & DOTV_USED_F_SHMEM)
-		dot_legend_kind(l, DOTV_HDR_SHMEM, "pfn 0x3", "frame in a tmpfs/shmem file's page cache");
+		dot_legend_kind(l, DOTV_HDR_SHMEM, "pfn 0x3",
+				"frame in a tmpfs/shmem file's page cache");
 	if (used & DOTV_USED_F_ZERO)
 		dot_legend_kind(l, DOTV_HDR_ZERO, "pfn 0x0", "the zero page: one frame of zeroes");
 	if (used & DOTV_USED_F_OTHER)
-		dot_legend_kind(l, DOTV_HDR_OTHER, "pfn 0x4", "frame with no mapping (swap cache only)");
+		dot_legend_kind(l, DOTV_HDR_OTHER, "pfn 0x4",
+				"frame with no mapping (swap cache only)");
 	if (used & DOTV_USED_F_DIRTY && !(used & DOTV_USED_F_COMPACT))
 		dot_legend_item(l, DOTV_FILL_DIRTY, "dirty ...", "PG_dirty: to be written back");
 	if (used & DOTV_USED_F_COMPACT)
@@ -407,15 +413,18 @@ void dotv_legend_cache(struct dot_node *l, bool xarray, unsigned used)
 		dot_legend_kind(l, DOTV_HDR_RADIX, xarray ? "xa_node" : "radix_tree_node",
 				"a node of the page-cache tree: slots by index");
 	if (used & DOTV_USED_C_PAGE)
-		dot_legend_item(l, DOTV_FILL_PRESENT, "page pfn 0x3", "the slot holds a struct page *");
+		dot_legend_item(l, DOTV_FILL_PRESENT, "page pfn 0x3",
+				"the slot holds a struct page *");
 	if (used & DOTV_USED_C_DIRTY)
-		dot_legend_item(l, DOTV_FILL_DIRTY, "page pfn 0x3", "... of a dirty page (PG_dirty)");
+		dot_legend_item(l, DOTV_FILL_DIRTY, "page pfn 0x3",
+				"... of a dirty page (PG_dirty)");
 	if (used & DOTV_USED_C_SWAP)
 		dot_legend_item(l, DOTV_FILL_SWAP, xarray ? "value: swap" : "exceptional: swap",
 				xarray ? "a value entry (bit 0 set): shmem's swap entry"
 				       : "an exceptional entry (bit 1 set): shmem's swap entry");
 	if (used & DOTV_USED_C_SHADOW)
-		dot_legend_item(l, DOTV_FILL_SHADOW, xarray ? "value: shadow" : "exceptional: shadow",
+		dot_legend_item(l, DOTV_FILL_SHADOW,
+				xarray ? "value: shadow" : "exceptional: shadow",
 				"a shadow entry: when the evicted page left");
 	if (used & DOTV_USED_RADIX)
 		dot_legend_edge(l, "#00695c", NULL, "slot to the node or frame it points to");

@@ -204,7 +204,8 @@ bool viz_dot_format_ok(const char *format)
 
 static void set_error(GError **err, const char *what)
 {
-	g_autofree char *msg = g_strstrip(g_strdup(gv_errors->len ? gv_errors->str : "(no message)"));
+	const char *said = gv_errors->len ? gv_errors->str : "(no message)";
+	g_autofree char *msg = g_strstrip(g_strdup(said));
 
 	g_set_error(err, g_quark_from_static_string("viz-dot"), 1, "graphviz: %s: %s", what, msg);
 }

@@ -107,8 +107,8 @@ static const char *pick_name(const struct scn_file *f, bool objects, const char 
 	else if (names->len == 1)
 		return names->pdata[0];
 	else if (!names->len)
-		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED, "%s has no %s to draw with --view=%s",
-			    f->path, what, view);
+		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
+			    "%s has no %s to draw with --view=%s", f->path, what, view);
 	else
 		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
 			    "--view=%s draws one %s; choose it with --%s (%s has %s)", view, what,
@@ -342,15 +342,17 @@ static struct dot_graph *draw(struct dot_recorder *rec, struct scn_backend *be, 
 	switch (r->view) {
 	case DOT_VIEW_PAGETABLE: {
 		struct task_struct *t = find_task(m, r->process);
-		g_autofree char *text = g_strdup_printf("process %s does not exist yet", r->process);
+		g_autofree char *text =
+			g_strdup_printf("process %s does not exist yet", r->process);
 
-		return t ? viz_dot_pagetable(m, t, title) : viz_dot_message("pagetable", title, text);
+		return t ? viz_dot_pagetable(m, t, title)
+			 : viz_dot_message("pagetable", title, text);
 	}
 	case DOT_VIEW_CACHE: {
 		struct inode *inode = find_inode(rec, be, r->object);
+		bool was = g_hash_table_contains(rec->objects, r->object);
 		g_autofree char *text = g_strdup_printf("object %s does not exist %s", r->object,
-						       g_hash_table_contains(rec->objects, r->object)
-							       ? "any more" : "yet");
+							was ? "any more" : "yet");
 
 		return inode ? viz_dot_cache(m, inode, r->object, rec->xarray, title)
 			     : viz_dot_message("cache", title, text);
@@ -566,8 +568,8 @@ int cmd_dot(int argc, char **argv)
 		goto out;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "mmsim dot: give one scenario file (try: mmsim dot --view=pagetable "
-				"--format=svg -o out scenarios/anon/fork-cow.scn)\n");
+		fprintf(stderr, "mmsim dot: give one scenario file (try: mmsim dot --view=pagetable"
+				" --format=svg -o out scenarios/anon/fork-cow.scn)\n");
 		goto out;
 	}
 	if (!make_request(&o, &req))

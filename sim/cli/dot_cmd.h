@@ -23,7 +23,7 @@ struct dot_request {
 	const char *at;	     /* one snapshot (its text or number), or NULL for all */
 	bool every_step;     /* a picture after every statement instead */
 	bool diff;	     /* mark what changed since the previous picture */
-	bool at_end;	     /* also a picture at the end, unless the last statement is a snapshot */
+	bool at_end;	     /* a picture at the end too, unless the scenario ends on a snapshot */
 	int xarray;	     /* 1 XArray, 0 radix tree, -1 as the scenario's config tree= */
 };
 

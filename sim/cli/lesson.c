@@ -187,8 +187,8 @@ static void write_step(GString *page, const struct dot_snapshot *snap,
 	}
 	g_string_append(page, "</div>\n<figure class=\"diagram\">\n");
 	g_string_append(page, open ? open : svg); /* without the XML prologue and DOCTYPE */
-	g_string_append(page, "</figure>\n</div>\n<details><summary>The statements and the kernel's "
-			      "path since the previous step</summary>\n<pre>");
+	g_string_append(page, "</figure>\n</div>\n<details><summary>The statements and the "
+			      "kernel's path since the previous step</summary>\n<pre>");
 	html_escape(page, st->narration);
 	g_string_append(page, "</pre></details>\n</section>\n");
 }
@@ -197,10 +197,12 @@ static void write_head(GString *page, const struct scn_file *f, int nsteps)
 {
 	const char *title = f->title ? f->title : f->path;
 
-	g_string_append(page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	g_string_append(page, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+			      "<meta charset=\"utf-8\">\n"
 			      "<meta name=\"viewport\" content=\"width=device-width\">\n<title>");
 	html_escape(page, title);
-	g_string_append_printf(page, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>",
+	g_string_append_printf(page,
+			       "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>",
 			       page_style);
 	html_escape(page, title);
 	g_string_append_printf(page, "</h1>\n<button id=\"prev\" title=\"previous step "
