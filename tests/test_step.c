@@ -12,6 +12,7 @@
  */
 #include <criterion/criterion.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -634,9 +635,20 @@ Test(step, short_forms)
 
 Test(step, dot_writes_the_current_diagram_or_says_why_not)
 {
-	g_autofree char *out = session(ANON, "dot /tmp/mmsim-step-test.dot\n", NULL);
+	g_autofree char *dir = g_dir_make_tmp("mmsim-step-XXXXXX", NULL);
+	g_autofree char *file = g_build_filename(dir, "now.dot", NULL);
+	g_autofree char *script = g_strdup_printf("b do_anonymous_page\nc\ndot %s pagetable\n"
+						  "dot %s/x.txt\ndot %s nothing\n", file, dir, file);
+	g_autofree char *out = session(ANON, script, NULL);
+	g_autofree char *dot = NULL;
 
-	assert_has(out, "dot: the diagrams are not built yet");
+	assert_has(out, "(pagetable view)");
+	cr_assert(g_file_get_contents(file, &dot, NULL, NULL), "%s", out);
+	cr_assert(g_str_has_prefix(dot, "digraph "), "%s", dot);
+	assert_has(out, "dot: name the file .dot, .svg, .png or .pdf");
+	assert_has(out, "dot: views here are system, frames and pagetable");
+	g_unlink(file);
+	g_rmdir(dir);
 }
 
 /* ---- docs/step.md: every transcript is what the tool prints -------------- */

@@ -26,6 +26,9 @@
  */
 #include "step.h"
 
+#include "dot_render.h"
+#include "dot_views.h"
+
 #include "backend.h"
 #include "lexer.h"
 #include "pte_text.h"
@@ -922,10 +925,66 @@ static bool do_show(struct step *st, int argc, char **argv)
 	return reply(st, "show %s: %s", argv[1], err->message);
 }
 
+/* The live task the scenario calls @name (task comm is the scenario's name). */
+static struct task_struct *task_named(struct sim_machine *m, const char *name)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &m->tasks, tasks)
+		if (!t->exited && strcmp(t->comm, name) == 0)
+			return t;
+	return NULL;
+}
+
+/*
+ * dot FILE [VIEW [PROC]]: the current state as a diagram, drawn by the
+ * views of `mmsim dot` (system by default; frames; pagetable of a process).
+ * FILE's extension picks the format: .dot, .svg, .png or .pdf.
+ */
 static bool do_dot(struct step *st, int argc, char **argv)
 {
-	return reply(st, "dot: the diagrams are not built yet (viz/dot.c); show VIEW prints the "
-			 "state as text meanwhile");
+	struct sim_machine *m = scn_sim_backend_machine(st->be);
+	const char *view = argc > 2 ? argv[2] : "system";
+	const char *ext = argc > 1 ? strrchr(argv[1], '.') : NULL;
+	g_autoptr(GString) text = g_string_new("");
+	g_autoptr(GError) err = NULL;
+	struct dot_graph *g;
+
+	if (argc < 2 || argc > 4)
+		return reply(st, "usage: dot FILE [system|frames|pagetable [PROC]]");
+	if (!ext || (strcmp(ext, ".dot") && !viz_dot_format_ok(ext + 1)))
+		return reply(st, "dot: name the file .dot, .svg, .png or .pdf (it picks the format)");
+	if (strcmp(view, "system") == 0) {
+		g = viz_dot_system(m, NULL, st->f->config.tree == SCN_TREE_XARRAY, NULL);
+	} else if (strcmp(view, "frames") == 0) {
+		g = viz_dot_frames(m, NULL);
+	} else if (strcmp(view, "pagetable") == 0) {
+		const char *proc = argc > 3 ? argv[3] : current_process(st);
+		struct task_struct *t = proc ? task_named(m, proc) : NULL;
+
+		if (!t)
+			return reply(st, "dot: pagetable needs a live process: dot FILE pagetable A");
+		g = viz_dot_pagetable(m, t, NULL);
+	} else {
+		return reply(st, "dot: views here are system, frames and pagetable "
+				 "(mmsim dot draws the others)");
+	}
+	dot_write(g, NULL, NULL, text);
+	dot_graph_free(g);
+	if (strcmp(ext, ".dot") == 0) {
+		if (!g_file_set_contents(argv[1], text->str, (gssize)text->len, &err))
+			return reply(st, "dot: %s", err->message);
+	} else {
+		g_autoptr(GBytes) bytes = viz_dot_render(text->str, ext + 1, &err);
+		gsize len;
+		const char *data = bytes ? g_bytes_get_data(bytes, &len) : NULL;
+
+		if (!bytes)
+			return reply(st, "dot: %s", err->message);
+		if (!g_file_set_contents(argv[1], data, (gssize)len, &err))
+			return reply(st, "dot: %s", err->message);
+	}
+	return reply(st, "dot: wrote %s (%s view)", argv[1], view);
 }
 
 #define LIST_AROUND 5
