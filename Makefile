@@ -6,6 +6,9 @@
 #   make bench    benchmarks (figures go to docs/performance.md by hand)
 #   make regen    rewrite the golden diagrams in tests/golden/ (review the diff)
 #   make trace-sample  build/sample.lackey: a valgrind lackey trace for mmsim replay
+#   make fuzz     libFuzzer on the parser and the runner, FUZZ_SECONDS each (fuzz/README.md)
+#   make lint     cppcheck on sim/ and viz/
+#   make valgrind every scenario under valgrind memcheck (build/mmsim, no sanitizers)
 #
 # Every target that needs system packages first runs tools/deps.sh, which
 # installs them when run as root and otherwise prints the apt-get line.
@@ -139,6 +142,52 @@ build/sample.lackey: build/trace_prog
 	@echo "  LACKEY  $@"
 	@valgrind --tool=lackey --trace-mem=yes --log-file=$@.tmp build/trace_prog >/dev/null
 	@mv $@.tmp $@
+
+# make fuzz: the libFuzzer targets of fuzz/, built with clang into build/fuzz/
+# (the library again, instrumented for coverage). Not part of make test.
+FUZZ_CC      := clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SECONDS ?= 60
+FUZZ_OBJ      = $(patsubst %.c,build/fuzz/obj/%.o,$(1))
+# clang counts TRACE_FUNC's cleanup variable as unused; the gcc builds check the rest.
+FUZZ_WARN    := $(WARN) -Wno-unused-variable
+
+.PHONY: fuzz fuzz-ci fuzz-deps fuzz-build
+fuzz-deps:
+	@tools/deps.sh clang libclang-rt-14-dev
+
+build/fuzz/obj/%.o: %.c $(HDRS) | fuzz-deps
+	@mkdir -p $(dir $@)
+	@echo "  CC fuzz $<"
+	@$(FUZZ_CC) $(CPPFLAGS) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(FUZZ_WARN) \
+		$(shell pkg-config --cflags $(PKGS) $(GV_PKGS)) -c $< -o $@
+
+build/fuzz/fuzz_%: build/fuzz/obj/fuzz/fuzz_%.o $(call FUZZ_OBJ,$(LIB_SRCS))
+	@echo "  LD      $@"
+	@$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(shell pkg-config --libs $(PKGS) $(GV_PKGS)) -lm
+
+.PRECIOUS: build/fuzz/obj/%.o
+fuzz-build: build/fuzz/fuzz_parser build/fuzz/fuzz_run
+
+fuzz: fuzz-build
+	@fuzz/run.sh $(FUZZ_SECONDS)
+
+# For CI: one minute each.
+fuzz-ci: fuzz-build
+	@fuzz/run.sh 60
+
+# make lint: static analysis of the model, the scenario layer and the views.
+.PHONY: lint valgrind
+lint: deps-once
+	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+		--std=c11 --inline-suppr --library=tools/cppcheck-glib.cfg \
+		--suppress-xml=tools/cppcheck-suppressions.xml \
+		-D_GNU_SOURCE -Isim/kernel -Isim/scenario -Isim/cli -Iviz sim viz
+
+# make valgrind: every scenario under memcheck, on the optimised build
+# (valgrind and the sanitizers do not mix). Any error or leak fails.
+valgrind: build/mmsim
+	@tools/valgrind.sh build/mmsim
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(TEST_SRCS) $(HDRS)

@@ -376,11 +376,11 @@ void dotv_legend_ptes(struct dot_node *l, unsigned used)
 
 void dotv_legend_swap(struct dot_node *l, unsigned used)
 {
-	if (used & DOTV_USED_SWAP)
+	if (used & DOTV_USED_SWAP) {
 		dot_legend_kind(l, DOTV_HDR_SWAP, "swap entry 0:0x5",
 				"a slot of the swap device and its swap_map count");
-	if (used & DOTV_USED_SWAP)
 		dot_legend_edge(l, "#6a1b9a", "dashed", "swap entry to its slot");
+	}
 	if (used & DOTV_USED_SWAPCACHE)
 		dot_legend_edge(l, "#6a1b9a", NULL, "the swap cache holds the slot's page");
 }

@@ -800,7 +800,7 @@ static bool info_breakpoints(struct step *st)
 /* The traced functions (with @text in their name), three a line. */
 static bool info_functions(struct step *st, const char *text)
 {
-	const char *names[SIM_NR_FNS];
+	const char *names[SIM_NR_FNS] = { NULL };
 	int n = 0;
 
 	for (int i = 0; i < SIM_NR_FNS; i++)

@@ -362,12 +362,15 @@ int sim_pwrite(struct file *file, u64 pos, u64 value)
 		if (!page && index < i_size_pages(inode)) {
 			page_cache_ra(file->f_mapping, file, index, 1);
 			page = find_get_page(file->f_mapping, index);
-		} else if (!page && (page = sim_alloc_page(m))) {
+		} else if (!page) {
+			page = sim_alloc_page(m);
+			if (!page)
+				return -ENOMEM;
 			add_to_page_cache_lru(page, file->f_mapping, index); /* past the end: zeroes */
 			SetPageUptodate(page);
 		}
 		if (!page)
-			err = -ENOMEM;
+			return -ENOMEM;
 	}
 	if (err)
 		return err;

@@ -264,7 +264,7 @@ void real_worker_main(int sock)
 	reply(sock, &r); /* ready */
 
 	for (;;) {
-		struct real_cmd c;
+		struct real_cmd c = { 0 };
 		int fd;
 
 		if (recv_cmd(sock, &c, &fd))

@@ -17,6 +17,7 @@
  * Left out: the meaning of words. Keywords are plain TOK_NAMEs.
  */
 #include "lexer.h"
+#include "scn_limits.h"
 
 #include <string.h>
 
@@ -438,6 +439,10 @@ int lexer_next_line(struct lexer *lx, struct lex_line *ln, struct lex_error *err
 		} else if (c == '\\') {
 			if (lex_backslash(lx, ln, &seg, err) < 0)
 				return -1;
+		} else if (ln->toks->len >= SCN_MAX_TOKENS) {
+			return lex_fail(err, here(lx),
+					"statement too long: a statement has at most %d words and symbols (docs/limits.md)",
+					SCN_MAX_TOKENS);
 		} else if (lex_token(lx, ln, err) < 0) {
 			return -1;
 		}

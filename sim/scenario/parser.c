@@ -16,6 +16,7 @@
  * so whether a page index is inside its mapping is the runner's question.
  */
 #include "lexer.h"
+#include "scn_limits.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -57,6 +58,7 @@ struct parser {
 	int title_line;
 	int first_event_line; /* first statement other than title and config */
 	int config_line[NR_CONFIG_KEYS];
+	int declared[NK_COUNT]; /* declarations so far, for the limits */
 	bool failed;
 	struct scn_loc err_loc;
 	char *err_msg;
@@ -212,8 +214,13 @@ static bool check_new_name(struct parser *p, enum name_kind nk, const struct tok
 	const char *const *reserved = nk == NK_PROC ? reserved_proc :
 				      nk == NK_MAP  ? reserved_map :
 						      NULL;
+	static const int max[NK_COUNT] = { SCN_MAX_PROCESSES, SCN_MAX_MAPPINGS, SCN_MAX_OBJECTS };
+	static const char *const plural[NK_COUNT] = { "processes", "mappings", "objects" };
 	struct def *d = lookup(p, nk, nt->text);
 
+	if (p->declared[nk] >= max[nk])
+		return fail(p, nt->loc, "too many %s: a scenario declares at most %d (docs/limits.md)",
+			    plural[nk], max[nk]);
 	if (reserved && word_index(reserved, nt->text) >= 0)
 		return fail(p, nt->loc, "'%s' is a reserved word and cannot name a %s", nt->text,
 			    kind_noun[nk]);
@@ -229,6 +236,7 @@ static void add_name(struct parser *p, enum name_kind nk, const struct token *nt
 {
 	struct def *d = lookup(p, nk, nt->text);
 
+	p->declared[nk]++;
 	if (d && !d->failed && failing)
 		return;
 	d = g_new0(struct def, 1);
@@ -404,6 +412,42 @@ static bool parse_size(struct parser *p, const char *what, uint64_t *out)
 	return true;
 }
 
+/* "64g", "2m": a limit in the language's units, for messages. */
+static void format_limit(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "gmk";
+	static const int shifts[] = { 30, 20, 10 };
+
+	for (int i = 0; i < 3; i++)
+		if (bytes >= (1ULL << shifts[i]) && !(bytes % (1ULL << shifts[i]))) {
+			snprintf(buf, len, "%llu%c", (unsigned long long)(bytes >> shifts[i]), units[i]);
+			return;
+		}
+	snprintf(buf, len, "%llu", (unsigned long long)bytes);
+}
+
+/* The size just read (at token t) must be at most max bytes: a limit of docs/limits.md. */
+static bool check_size_max(struct parser *p, const struct token *t, const char *what,
+			   uint64_t size, uint64_t max)
+{
+	char lim[32];
+
+	if (size <= max)
+		return true;
+	format_limit(max, lim, sizeof(lim));
+	return fail(p, t->loc, "size too large: %s is at most %s, found '%s' (docs/limits.md)", what,
+		    lim, t->text);
+}
+
+/* A size of at most max bytes (sizes of mappings and objects, offsets, the machine). */
+static bool parse_size_max(struct parser *p, const char *what, const char *noun, uint64_t max,
+			   uint64_t *out)
+{
+	struct token *t = peek(p);
+
+	return parse_size(p, what, out) && check_size_max(p, t, noun, *out, max);
+}
+
 /* A size rounded up to whole pages, as mmap does; *out is in bytes. */
 static bool parse_page_size(struct parser *p, const char *what, uint64_t *out)
 {
@@ -416,6 +460,15 @@ static bool parse_page_size(struct parser *p, const char *what, uint64_t *out)
 			    "size too large: '%s' does not fit in 64 bits as whole pages", t->text);
 	*out = (*out + SCN_PAGE_SIZE - 1) & ~(SCN_PAGE_SIZE - 1);
 	return true;
+}
+
+/* Like parse_page_size, but at most max bytes. */
+static bool parse_page_size_max(struct parser *p, const char *what, const char *noun,
+				uint64_t max, uint64_t *out)
+{
+	struct token *t = peek(p);
+
+	return parse_page_size(p, what, out) && check_size_max(p, t, noun, *out, max);
 }
 
 /* A count: a plain number, no size suffix. */
@@ -557,7 +610,8 @@ static bool parse_ref(struct parser *p, enum name_kind nk, enum obj_need need, s
 		next(p);
 		*off_loc = peek(p)->loc;
 		ref->kind = SCN_REF_BYTE;
-		return parse_size(p, "a byte offset after '+'", &ref->offset);
+		return parse_size_max(p, "a byte offset after '+'", "a byte offset", SCN_MAX_SIZE - 8,
+				      &ref->offset);
 	}
 	if (peek(p)->kind != TOK_LBRACKET)
 		return true;
@@ -576,8 +630,10 @@ static bool parse_ref(struct parser *p, enum name_kind nk, enum obj_need need, s
 			return fail(p, lt->loc, "page range %llu..%llu ends before it starts",
 				    (unsigned long long)ref->first, (unsigned long long)ref->last);
 	}
-	if (ref->last > UINT64_MAX / SCN_PAGE_SIZE)
-		return fail(p, lt->loc, "page index too large: '%s'", lt->text);
+	if (ref->last >= SCN_MAX_PAGES)
+		return fail(p, lt->loc,
+			    "page index too large: '%s' (page indexes are below %llu, docs/limits.md)",
+			    lt->text, (unsigned long long)SCN_MAX_PAGES);
 	return expect_tok(p, TOK_RBRACKET, "']' after the page index") != NULL;
 }
 
@@ -684,10 +740,13 @@ static bool parse_config_value(struct parser *p, enum config_index i, struct scn
 			return false;
 		if (!v)
 			return fail(p, t->loc, "ram must be at least 1 page, found '%s'", t->text);
+		if (!check_size_max(p, t, "ram", v, SCN_MAX_RAM_PAGES * SCN_PAGE_SIZE))
+			return false;
 		c->ram_pages = v / SCN_PAGE_SIZE;
 		return true;
 	case CK_SWAP:
-		if (!parse_page_size(p, "a size after 'swap='", &v))
+		if (!parse_page_size_max(p, "a size after 'swap='", "swap",
+					 SCN_MAX_SWAP_PAGES * SCN_PAGE_SIZE, &v))
 			return false;
 		c->swap_pages = v / SCN_PAGE_SIZE;
 		return true;
@@ -702,9 +761,11 @@ static bool parse_config_value(struct parser *p, enum config_index i, struct scn
 	case CK_KERNEL:
 		return parse_kernel(p, &c->kernel);
 	case CK_FAULT_AROUND:
-		return parse_size(p, "a size after 'fault_around='", &c->fault_around_bytes);
+		return parse_size_max(p, "a size after 'fault_around='", "fault_around",
+				      SCN_MAX_FAULT_AROUND, &c->fault_around_bytes);
 	case CK_READ_AHEAD:
-		return parse_size(p, "a size after 'read_ahead='", &c->read_ahead_bytes);
+		return parse_size_max(p, "a size after 'read_ahead='", "read_ahead",
+				      SCN_MAX_READ_AHEAD, &c->read_ahead_bytes);
 	case CK_PAGE_CLUSTER:
 		if (!parse_count_max(p, "page_cluster", 10, &v))
 			return false;
@@ -792,7 +853,8 @@ static bool parse_file(struct parser *p, struct scn_stmt *st)
 			return unknown_key(p, "file key", key, keys);
 		if (!once(p, &seen, 1U << i, key) || !want_eq(p, key, has_eq))
 			return false;
-		if (i == 0 && !parse_size(p, "a size after 'size='", &st->size))
+		if (i == 0 && !parse_size_max(p, "a size after 'size='", "a file", SCN_MAX_SIZE,
+					      &st->size))
 			return false;
 		if (i == 1) {
 			int c = parse_choice(p, "cached= value", cached_words);
@@ -940,7 +1002,7 @@ static bool parse_mmap_key(struct parser *p, struct scn_mmap *m, int k)
 	case MK_PROT:
 		return parse_prot(p, &m->prot);
 	case MK_OFFSET:
-		if (!parse_size(p, "a size after 'offset='", &m->offset))
+		if (!parse_size_max(p, "a size after 'offset='", "offset=", SCN_MAX_SIZE, &m->offset))
 			return false;
 		if (m->offset % SCN_PAGE_SIZE)
 			return fail(
@@ -982,7 +1044,7 @@ static bool parse_mmap(struct parser *p, struct scn_stmt *st)
 	int k;
 
 	m->prot = SCN_PROT_R | SCN_PROT_W;
-	if (!parse_page_size(p, "a size after 'mmap'", &m->size))
+	if (!parse_page_size_max(p, "a size after 'mmap'", "a mapping", SCN_MAX_SIZE, &m->size))
 		return false;
 	while ((key = next_key(p, "an mmap key", &has_eq, &err))) {
 		k = word_index(mmap_keys, key->text);
@@ -1041,7 +1103,8 @@ static bool parse_mremap(struct parser *p, struct scn_stmt *st)
 	bool has_eq, err;
 
 	if (!parse_whole_mapping(p, "mremap", &st->ref) ||
-	    !parse_page_size(p, "a new size after the mapping", &st->size))
+	    !parse_page_size_max(p, "a new size after the mapping", "a mapping", SCN_MAX_SIZE,
+				 &st->size))
 		return false;
 	key = next_key(p, "'maymove'", &has_eq, &err);
 	if (!key)
@@ -1165,7 +1228,8 @@ static bool parse_shmget(struct parser *p, struct scn_stmt *st)
 		if (!once(p, &seen, 1U << i, key) || !want_eq(p, key, has_eq))
 			return false;
 		t = peek(p);
-		if (i == 1 && !parse_size(p, "a size after 'size='", &st->size))
+		if (i == 1 && !parse_size_max(p, "a size after 'size='", "a segment", SCN_MAX_SIZE,
+					      &st->size))
 			return false;
 		if (i == 0 && !parse_count(p, "a key after 'key='", &st->key))
 			return false;
@@ -1273,7 +1337,8 @@ static bool parse_object_size(struct parser *p, struct scn_stmt *st, const char 
 			    found(p, peek(p)));
 	if (strcmp(key->text, "size"))
 		return unknown_key(p, "key", key, keys);
-	return want_eq(p, key, has_eq) && parse_size(p, "a size after 'size='", &st->size);
+	return want_eq(p, key, has_eq) &&
+	       parse_size_max(p, "a size after 'size='", "an object", SCN_MAX_SIZE, &st->size);
 }
 
 /* P: NAME = shm_open "/name" size=SIZE */
@@ -1303,7 +1368,7 @@ static bool parse_ftruncate(struct parser *p, struct scn_stmt *st)
 		return false;
 	st->object = g_strdup(t->text);
 	st->object_loc = t->loc;
-	return parse_size(p, "a size after the object", &st->size);
+	return parse_size_max(p, "a size after the object", "an object", SCN_MAX_SIZE, &st->size);
 }
 
 /* [P:] pwrite OBJREF [= V] */
@@ -1364,6 +1429,9 @@ static bool parse_reclaim(struct parser *p, struct scn_stmt *st)
 		return false;
 	} else if (!st->count) {
 		return fail(p, t->loc, "reclaim needs at least 1 page, found '0'");
+	} else if (st->count > SCN_MAX_RAM_PAGES) {
+		return fail(p, t->loc, "reclaim count too large: at most %llu pages (the largest ram=), found '%s'",
+			    (unsigned long long)SCN_MAX_RAM_PAGES, t->text);
 	}
 	st->reclaim_lru = SCN_LRU_BOTH;
 	if (at_end(p))
@@ -1979,6 +2047,30 @@ static void split_lines(struct scn_file *f, const char *text, gsize len)
 	f->lines = (char **)g_ptr_array_free(a, FALSE);
 }
 
+/*
+ * Lines of at most SCN_MAX_LINE_BYTES, and a text of at most
+ * SCN_MAX_FILE_BYTES (the caller read no more than one byte over).
+ */
+static bool check_length(struct parser *p, const char *text, gsize len)
+{
+	struct scn_loc loc = { 1, 1 };
+
+	for (int i = 0; i < p->f->nlines; i++)
+		if (strlen(p->f->lines[i]) > SCN_MAX_LINE_BYTES)
+			return fail(p, (struct scn_loc){ i + 1, SCN_MAX_LINE_BYTES + 1 },
+				    "line too long: a line has at most %d bytes (docs/limits.md)",
+				    SCN_MAX_LINE_BYTES);
+	if (len <= SCN_MAX_FILE_BYTES)
+		return true;
+	for (gsize i = 0; i < SCN_MAX_FILE_BYTES; i++) {
+		loc.col++;
+		if (text[i] == '\n')
+			loc = (struct scn_loc){ loc.line + 1, 1 };
+	}
+	return fail(p, loc, "file too large: a scenario has at most %u bytes (docs/limits.md)",
+		    SCN_MAX_FILE_BYTES);
+}
+
 /* The text must be UTF-8 without NUL bytes. */
 static bool check_utf8(struct parser *p, const char *text, gsize len)
 {
@@ -2015,6 +2107,12 @@ static bool parse_lines(struct parser *p, const char *text, gsize len)
 		if (ln.toks->len == 1)
 			continue;
 		p->pos = 0;
+		if (p->stmts->len >= SCN_MAX_STATEMENTS) {
+			fail(p, peek(p)->loc,
+			     "too many statements: a scenario has at most %d (docs/limits.md)",
+			     SCN_MAX_STATEMENTS);
+			break;
+		}
 		st.src = g_strdup(ln.src->str);
 		st.last_line = ln.last_line;
 		if (!parse_stmt(p, &st)) {
@@ -2063,9 +2161,11 @@ struct scn_file *scn_parse_string(const char *path, const char *text, gsize len,
 		len = strlen(text);
 	f->path = g_strdup(path ? path : "<string>");
 	scn_config_defaults(&f->config);
+	len = MIN(len, (gsize)SCN_MAX_FILE_BYTES + 1); /* the rest is refused unread */
 	split_lines(f, text, len);
 	parser_init(&p, f);
-	if (check_utf8(&p, text, len) && parse_lines(&p, text, len)) {
+	if (check_length(&p, text, len) && check_utf8(&p, text, len) &&
+	    parse_lines(&p, text, len)) {
 		f->nstmts = (int)p.stmts->len;
 		f->stmts = (struct scn_stmt *)(void *)g_array_free(p.stmts, FALSE);
 		p.stmts = NULL;
@@ -2080,7 +2180,10 @@ struct scn_file *scn_parse_string(const char *path, const char *text, gsize len,
 	return f;
 }
 
-/* The whole content of path, or NULL with errno set. */
+/*
+ * The content of path, or NULL with errno set. Reads at most one byte over
+ * SCN_MAX_FILE_BYTES (enough to refuse it), so /dev/zero ends too.
+ */
 static GString *read_all(const char *path)
 {
 	FILE *fp = fopen(path, "rb");
@@ -2092,7 +2195,8 @@ static GString *read_all(const char *path)
 	if (!fp)
 		return NULL;
 	s = g_string_new(NULL);
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+	while (s->len <= SCN_MAX_FILE_BYTES &&
+	       (n = fread(buf, 1, MIN(sizeof(buf), SCN_MAX_FILE_BYTES + 1 - s->len), fp)) > 0)
 		g_string_append_len(s, buf, (gssize)n);
 	if (ferror(fp)) {
 		saved = errno;
@@ -2161,8 +2265,11 @@ char *scn_format_error(const struct scn_file *f, struct scn_loc loc, const char 
 	if (!f || loc.line < 1 || loc.line > f->nlines || loc.col < 1)
 		return g_string_free(s, FALSE);
 	line = f->lines[loc.line - 1];
-	if (!g_utf8_validate(line, -1, NULL))
-		line = valid = g_utf8_make_valid(line, -1);
+	/* Quote at most a line's limit (a longer line is the error itself). */
+	if (!g_utf8_validate(line, MIN(strlen(line), SCN_MAX_LINE_BYTES), NULL) ||
+	    strlen(line) > SCN_MAX_LINE_BYTES)
+		line = valid = g_utf8_make_valid(line, MIN(strlen(line), SCN_MAX_LINE_BYTES));
+	loc.col = MIN(loc.col, SCN_MAX_LINE_BYTES + 1);
 	for (int n = loc.line; n >= 100000; n /= 10)
 		width++;
 	g_string_append_printf(s, "\n%*d | %s\n%*s | ", width, loc.line, line, width, "");

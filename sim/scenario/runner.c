@@ -148,7 +148,10 @@ static bool check_ref(const struct scn_file *f, GHashTable *sizes, const struct 
 	pages = (uint64_t)(uintptr_t)v;
 	if (ref_fits(r, pages))
 		return true;
-	if (r->kind == SCN_REF_PAGES)
+	if (r->kind == SCN_REF_PAGES && !pages)
+		what = g_strdup_printf("page %" PRIu64 " is outside mapping '%s' (it has no pages "
+				       "at this point)", r->last, r->name);
+	else if (r->kind == SCN_REF_PAGES)
 		what = g_strdup_printf("page %" PRIu64 " is outside mapping '%s' (pages 0..%" PRIu64
 				       " at this point)", r->last, r->name, pages - 1);
 	else
@@ -1063,7 +1066,7 @@ static void record_vmstat_base(struct runner *r)
 /* The run in progress, for the stepper's look-ups from a hook or a listener. */
 static struct runner *current_run;
 
-static struct runner *run_on(struct scn_backend *be)
+static struct runner *run_on(const struct scn_backend *be)
 {
 	BUG_ON(!current_run || current_run->be != be);
 	return current_run;

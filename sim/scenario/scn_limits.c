@@ -95,7 +95,8 @@ static uint64_t stmt_work(struct work *w, const struct scn_stmt *s)
 	case SCN_MMAP:
 		if (s->outcome.kind == SCN_OUT_OK)
 			set(w->maps, s->name, s->mmap.size / SCN_PAGE_SIZE);
-		return s->mmap.size / SCN_PAGE_SIZE; /* populate, or MAP_FIXED's unmap */
+		/* MAP_POPULATE faults every page in; MAP_FIXED unmaps what was there. */
+		return s->mmap.populate || s->mmap.fixed ? s->mmap.size / SCN_PAGE_SIZE : 1;
 	case SCN_MREMAP:
 		if (s->outcome.kind == SCN_OUT_OK)
 			set(w->maps, s->ref.name, s->size / SCN_PAGE_SIZE);

@@ -47,9 +47,10 @@
  * The work of the whole scenario, in page steps: every statement counts the
  * pages it walks (a range, a whole mapping or object at its size then, a
  * fork or exit every mapping known then, a view of the frames every frame).
- * 16M page steps: filling the largest RAM four times over.
+ * 32M page steps: eight times the largest RAM, or the largest mapping
+ * walked twice.
  */
-#define SCN_MAX_WORK_PAGES ((uint64_t)1 << 24)
+#define SCN_MAX_WORK_PAGES ((uint64_t)1 << 25)
 
 /*
  * The page steps @f implies (an upper bound; the model skips empty page

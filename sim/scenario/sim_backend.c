@@ -179,7 +179,12 @@ static int sim_access_(struct scn_backend *be, int proc, uint64_t addr, bool wri
 		       uint64_t *value)
 {
 	u64 v = *value;
-	int ret = sim_access(task(be, proc), addr, write, &v);
+	/*
+	 * A read that compares nothing may name any byte (m+6); the model
+	 * moves 8-byte words, so it reads the word holding that byte: the
+	 * same page, the same fault. Writes are aligned by the parser.
+	 */
+	int ret = sim_access(task(be, proc), addr & ~(uint64_t)7, write, &v);
 
 	*value = v;
 	return ret;
@@ -508,6 +513,20 @@ static const struct scn_backend_ops sim_ops = {
 	.observe_vmstat = sim_observe_vmstat,
 };
 
+/*
+ * fault_around= as the kernel's debugfs stores it (fault_around_bytes_set):
+ * rounded down to a power of two, at least one page. The parser bounds it
+ * to one PTE table (2m).
+ */
+static unsigned long fault_around_bytes(uint64_t v)
+{
+	unsigned long bytes = PAGE_SIZE;
+
+	while (bytes * 2 <= v)
+		bytes *= 2;
+	return bytes;
+}
+
 struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
 {
 	struct sim_backend *s = g_new0(struct sim_backend, 1);
@@ -519,7 +538,7 @@ struct scn_backend *scn_sim_backend_create(const struct scn_config *cfg)
 		.swap_ra_cluster = cfg->swap_ra == SCN_SWAP_RA_CLUSTER,
 		.overcommit = cfg->overcommit,
 		.overcommit_ratio = cfg->overcommit_ratio,
-		.fault_around_bytes = cfg->fault_around_bytes,
+		.fault_around_bytes = fault_around_bytes(cfg->fault_around_bytes),
 		.read_ahead_bytes = cfg->read_ahead_bytes,
 		.page_cluster = cfg->page_cluster,
 	};
