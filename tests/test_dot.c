@@ -191,6 +191,10 @@ Test(dot, every_view_of_every_lesson_parses_and_renders, .timeout = 240)
 		check_view(f, &req, "system");
 		req.view = DOT_VIEW_FRAMES;
 		check_view(f, &req, "frames");
+		req.view = DOT_VIEW_SWAP;
+		check_view(f, &req, "swap");
+		req.view = DOT_VIEW_LIFE;
+		check_view(f, &req, "life");
 		if (proc) {
 			req.view = DOT_VIEW_PAGETABLE;
 			req.process = proc;
@@ -238,6 +242,8 @@ static const struct golden goldens[] = {
 	{ THREE_KINDS, "three-kinds.system.dot", { .view = DOT_VIEW_SYSTEM, .xarray = -1 } },
 	{ THREE_KINDS, "three-kinds.cache-M.xarray.dot",
 	  { .view = DOT_VIEW_CACHE, .object = "M", .xarray = 1 } },
+	{ THREE_KINDS, "three-kinds.swap.dot", { .view = DOT_VIEW_SWAP, .xarray = -1 } },
+	{ THREE_KINDS, "three-kinds.life.dot", { .view = DOT_VIEW_LIFE, .xarray = -1 } },
 };
 
 Test(dot, golden_files_match)
@@ -438,6 +444,35 @@ Test(dot_cli, writes_one_file_per_snapshot_named_after_it, .timeout = 120)
 	g_rmdir(dir);
 }
 
+/* --view=life: one picture of the run, DIR/life.svg, that says where each kind of page went. */
+Test(dot_cli, life_is_one_picture_of_the_run, .timeout = 120)
+{
+	g_autofree char *dir = g_dir_make_tmp("mmsim-life-XXXXXX", NULL);
+	g_autofree char *cmd = g_strdup_printf("\"$MMSIM\" dot --view=life --format=svg -o %s "
+					       THREE_KINDS, dir);
+	int status;
+	g_autofree char *out = run_shell(cmd, &status);
+	g_autofree char *path = g_strdup_printf("%s/life.svg", dir);
+	g_autofree char *svg = NULL, *dot = NULL, *at = NULL;
+
+	cr_assert_eq(status, 0, "%s", out);
+	cr_assert(g_file_get_contents(path, &svg, NULL, NULL), "%s", out);
+	g_unlink(path);
+	g_rmdir(dir);
+	dot = run_shell("\"$MMSIM\" dot --view=life -o - " THREE_KINDS, &status);
+	cr_assert_eq(status, 0);
+	/* paged out: anon in a swap PTE under writeback, tmpfs in its slot, the file a shadow */
+	cr_assert(strstr(dot, "PTE: swap 0:0x1"), "%s", dot);
+	cr_assert(strstr(dot, "in swap cache (writeback)"), "%s", dot);
+	cr_assert(strstr(dot, "slot [0]: exceptional 0x16"), "%s", dot);
+	cr_assert(strstr(dot, "slot [0]: shadow"), "%s", dot);
+	cr_assert(strstr(dot, "label=<A: madvise a pageout>"), "%s", dot);
+	cr_assert(strstr(dot, "life_shmem_6"), "%s", dot);
+	at = run_shell("\"$MMSIM\" dot --view=life --at 2 " THREE_KINDS " 2>&1", &status);
+	cr_assert_eq(status, 2);
+	cr_assert(strstr(at, "--view=life is one picture of the whole run"), "%s", at);
+}
+
 Test(dot_cli, dot_to_stdout_and_one_snapshot)
 {
 	int status;
@@ -453,11 +488,12 @@ Test(dot_cli, dot_to_stdout_and_one_snapshot)
 Test(dot_cli, mistakes_are_refused_with_what_is_there)
 {
 	int status;
-	g_autofree char *swap = run_shell("\"$MMSIM\" dot --view=swap " FORK_COW " 2>&1", &status);
+	g_autofree char *swap = run_shell("\"$MMSIM\" dot --view=heap " FORK_COW " 2>&1", &status);
 	g_autofree char *at = NULL, *proc = NULL, *fmt = NULL, *lesson = NULL;
 
 	cr_assert_eq(status, 2);
-	cr_assert(strstr(swap, "--view=swap is not built yet"), "%s", swap);
+	cr_assert(strstr(swap, "unknown view 'heap'; the views are pagetable, cache, frames, "
+			       "system, swap and life"), "%s", swap);
 	at = run_shell("\"$MMSIM\" dot --at nowhere " FORK_COW " 2>&1", &status);
 	cr_assert_eq(status, 2);
 	cr_assert(strstr(at, "has no snapshot \"nowhere\"; its snapshots are:\n  1  \"just after "

@@ -25,8 +25,13 @@
  *	system		every process's page tables and every object's tree,
  *			clustered, with the frames they point to
  *
- * Not drawn yet: the swap device and swap cache (the `swap` view) and the
- * life of a page (`life`), which arrive with swap.
+ *	swap		the swap device's slots in use (offset, swap_map, count,
+ *			SWAP_HAS_CACHE, what the device holds), free runs folded,
+ *			and the swap cache's pages with an arrow from their slot
+ *	life		one picture of a whole run: the first page of the first
+ *			anonymous, file and tmpfs mapping, one row each, one
+ *			column per snapshot, what holds the page in each, and
+ *			arrows labelled with the statements that moved it
  */
 #ifndef MMSIM_VIZ_DOT_VIEWS_H
 #define MMSIM_VIZ_DOT_VIEWS_H
@@ -46,6 +51,25 @@ struct dot_graph *viz_dot_frames(struct sim_machine *m, const char *title);
 /* @names: the scenario's names of objects (struct inode * -> name), or NULL. */
 struct dot_graph *viz_dot_system(struct sim_machine *m, GHashTable *names, bool xarray,
 				 const char *title);
+
+struct dot_graph *viz_dot_swap(struct sim_machine *m, const char *title);
+
+/*
+ * The life view is recorded while the scenario runs: follow a mapping (only
+ * the first of each kind is kept; @obj is the scenario's name of its object,
+ * or NULL), note each statement that ran (@ref the mapping it names, @name
+ * and @object the names it defines or operates on, any may be NULL), take a
+ * column at each snapshot, and draw the graph at the end.
+ */
+struct viz_life;
+struct viz_life *viz_life_new(void);
+void viz_life_free(struct viz_life *l);
+void viz_life_track(struct viz_life *l, const struct vm_area_struct *vma, const char *proc,
+		    const char *map, const char *obj);
+void viz_life_statement(struct viz_life *l, const char *proc, const char *ref, const char *name,
+			const char *object, const char *src);
+void viz_life_snapshot(struct viz_life *l, struct sim_machine *m, const char *title);
+struct dot_graph *viz_life_graph(struct viz_life *l, const char *title);
 
 /* A picture that only says @text (a process that does not exist yet). */
 struct dot_graph *viz_dot_message(const char *name, const char *title, const char *text);

@@ -15,6 +15,11 @@
  * The same file gives the same bytes.
  *
  * A scenario without `snapshot` statements is drawn once, at its end.
+ *
+ * --view=life is one picture of the whole run (viz/dot_life.c): the recorder
+ * follows the first anonymous, file and tmpfs mapping made (the VMA a `mmap`
+ * statement added), notes every statement, takes a column at each snapshot
+ * and draws the graph after the last statement: DIR/life.FORMAT.
  */
 #include "dot_cmd.h"
 
@@ -42,6 +47,8 @@ struct dot_recorder {
 	GPtrArray *snapshots;  /* struct dot_snapshot * */
 	struct dot_graph *prev;
 	const char *prev_title;
+	struct viz_life *life;	/* --view=life */
+	GArray *vmas_before;	/* life: the VMA starts before an mmap statement */
 };
 
 /* ---- names in the scenario ---- */
@@ -152,6 +159,7 @@ bool dot_view_from_name(const char *name, enum dot_view *view, GError **err)
 	static const char *const names[] = {
 		[DOT_VIEW_PAGETABLE] = "pagetable", [DOT_VIEW_CACHE] = "cache",
 		[DOT_VIEW_FRAMES] = "frames", [DOT_VIEW_SYSTEM] = "system",
+		[DOT_VIEW_SWAP] = "swap",     [DOT_VIEW_LIFE] = "life",
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -160,16 +168,9 @@ bool dot_view_from_name(const char *name, enum dot_view *view, GError **err)
 			return true;
 		}
 	}
-	if (strcmp(name, "swap") == 0 || strcmp(name, "life") == 0)
-		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
-			    "--view=%s is not built yet (%s); pagetable, cache, frames and system "
-			    "are", name,
-			    strcmp(name, "swap") == 0 ? "the swap device and the swap cache"
-						      : "the life of a page");
-	else
-		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
-			    "unknown view '%s'; the views are pagetable, cache, frames and system",
-			    name);
+	g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
+		    "unknown view '%s'; the views are pagetable, cache, frames, system, swap and "
+		    "life", name);
 	return false;
 }
 
@@ -210,6 +211,10 @@ static char *view_tag(const struct dot_request *req)
 		return g_strdup_printf("cache-%s", req->object);
 	case DOT_VIEW_FRAMES:
 		return g_strdup("frames");
+	case DOT_VIEW_SWAP:
+		return g_strdup("swap");
+	case DOT_VIEW_LIFE:
+		return g_strdup("life");
 	default:
 		return g_strdup("system");
 	}
@@ -225,6 +230,12 @@ struct dot_recorder *dot_recorder_new(const struct scn_file *f, const struct dot
 		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
 			    "--at and --every-step do not go together: --at picks one snapshot, "
 			    "--every-step draws after every statement");
+		return NULL;
+	}
+	if (req->view == DOT_VIEW_LIFE && (req->at || req->every_step || req->diff)) {
+		g_set_error(err, SCN_ERROR, SCN_ERROR_REFUSED,
+			    "--view=life is one picture of the whole run, a column per snapshot; "
+			    "--at, --every-step and --diff do not apply to it");
 		return NULL;
 	}
 	if (r.view == DOT_VIEW_PAGETABLE && !(r.process = pick_name(f, false, req->process, err)))
@@ -244,6 +255,10 @@ struct dot_recorder *dot_recorder_new(const struct scn_file *f, const struct dot
 	rec->last_stmt = last_runnable(f);
 	rec->objects = g_hash_table_new(g_str_hash, g_str_equal);
 	rec->snapshots = g_ptr_array_new_with_free_func(free_snapshot);
+	if (r.view == DOT_VIEW_LIFE) {
+		rec->life = viz_life_new();
+		rec->vmas_before = g_array_new(FALSE, FALSE, sizeof(unsigned long));
+	}
 	return rec;
 }
 
@@ -255,6 +270,9 @@ void dot_recorder_free(struct dot_recorder *rec)
 	g_hash_table_destroy(rec->objects);
 	g_ptr_array_free(rec->snapshots, TRUE);
 	dot_graph_free(rec->prev);
+	viz_life_free(rec->life);
+	if (rec->vmas_before)
+		g_array_free(rec->vmas_before, TRUE);
 	g_free(rec);
 }
 
@@ -359,6 +377,8 @@ static struct dot_graph *draw(struct dot_recorder *rec, struct scn_backend *be, 
 	}
 	case DOT_VIEW_FRAMES:
 		return viz_dot_frames(m, title);
+	case DOT_VIEW_SWAP:
+		return viz_dot_swap(m, title);
 	default: {
 		g_autoptr(GHashTable) names = object_names(rec, be);
 
@@ -390,11 +410,95 @@ static void take(struct dot_recorder *rec, const struct scn_stmt *s, struct scn_
 	g_ptr_array_add(rec->snapshots, snap);
 }
 
+/* ---- the life view ---- */
+
+/* Before an mmap statement: the VMAs its process has. */
+static void life_before_mmap(struct dot_recorder *rec, const struct scn_stmt *s,
+			     struct scn_backend *be)
+{
+	struct task_struct *t = s->proc ? find_task(scn_sim_backend_machine(be), s->proc) : NULL;
+
+	g_array_set_size(rec->vmas_before, 0);
+	for (struct vm_area_struct *v = t && t->mm ? t->mm->mmap : NULL; v; v = v->vm_next)
+		g_array_append_val(rec->vmas_before, v->vm_start);
+}
+
+/* After it: the VMA that was not there before is the mapping the statement named. */
+static void life_after_mmap(struct dot_recorder *rec, const struct scn_stmt *s,
+			    struct scn_backend *be)
+{
+	struct task_struct *t = s->proc ? find_task(scn_sim_backend_machine(be), s->proc) : NULL;
+
+	if (s->outcome.kind != SCN_OUT_OK)
+		return;
+	for (struct vm_area_struct *v = t && t->mm ? t->mm->mmap : NULL; v; v = v->vm_next) {
+		bool old = false;
+
+		for (guint i = 0; i < rec->vmas_before->len; i++)
+			old |= g_array_index(rec->vmas_before, unsigned long, i) == v->vm_start;
+		if (!old) {
+			g_autoptr(GHashTable) names = object_names(rec, be);
+			const char *obj = v->vm_file ? g_hash_table_lookup(names,
+									   file_inode(v->vm_file))
+						     : NULL;
+
+			viz_life_track(rec->life, v, s->proc, s->name, obj);
+			return;
+		}
+	}
+}
+
+static void life_hook(struct dot_recorder *rec, const struct scn_file *f,
+		      const struct scn_stmt *s, enum scn_hook_when when, struct scn_backend *be)
+{
+	struct sim_machine *m = scn_sim_backend_machine(be);
+
+	if (s->kind == SCN_MMAP && when == SCN_HOOK_BEFORE)
+		life_before_mmap(rec, s, be);
+	if (when != SCN_HOOK_AFTER)
+		return;
+	if (s->kind == SCN_MMAP)
+		life_after_mmap(rec, s, be);
+	if (changes_state(s->kind))
+		viz_life_statement(rec->life, s->proc, s->ref.name, s->name, s->object, s->src);
+	if (s->kind == SCN_SNAPSHOT)
+		viz_life_snapshot(rec->life, m, s->text);
+	if (s == &f->stmts[rec->last_stmt]) {
+		struct dot_snapshot *snap = g_new0(struct dot_snapshot, 1);
+		struct dot_graph *g;
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		if (!has_snapshots(f))
+			viz_life_snapshot(rec->life, m, "the end of the scenario");
+		snap->number = 1;
+		snap->title = f->title ? g_strdup(f->title)
+					: g_strdup_printf("The life of a page: %s", f->path);
+		snap->slug = g_strdup("life");
+		snap->line = s->loc.line;
+		snap->stmt = (int)(s - f->stmts);
+		snap->selected = true;
+		g = viz_life_graph(rec->life, snap->title);
+		dot_write(g, NULL, NULL, out);
+		snap->dot = g_strdup(out->str);
+		dot_graph_free(g);
+		g_ptr_array_add(rec->snapshots, snap);
+	}
+}
+
 bool dot_recorder_hook(void *data, const struct scn_file *f, const struct scn_stmt *s,
 		       enum scn_hook_when when, struct scn_backend *be)
 {
 	struct dot_recorder *rec = data;
 
+	if (rec->life && creates_object(s->kind) && when == SCN_HOOK_AFTER) {
+		rec->nobjects++;
+		if (s->outcome.kind == SCN_OUT_OK)
+			g_hash_table_insert(rec->objects, s->name, GINT_TO_POINTER(rec->nobjects));
+	}
+	if (rec->life) {
+		life_hook(rec, f, s, when, be);
+		return true;
+	}
 	if (when != SCN_HOOK_AFTER)
 		return true;
 	if (creates_object(s->kind)) {
@@ -421,8 +525,12 @@ struct dot_cli {
 static bool write_snapshot(const struct dot_cli *o, struct dot_recorder *rec,
 			   const struct dot_snapshot *snap, GError **err)
 {
-	g_autofree char *name = g_strdup_printf("%s.%s.%s", snap->slug, dot_recorder_view_tag(rec),
-						o->format);
+	/* life is one picture: DIR/life.FORMAT */
+	g_autofree char *name =
+		strcmp(dot_recorder_view_tag(rec), "life") == 0
+			? g_strdup_printf("%s.%s", snap->slug, o->format)
+			: g_strdup_printf("%s.%s.%s", snap->slug, dot_recorder_view_tag(rec),
+					  o->format);
 	g_autofree char *path = g_build_filename(o->output, name, NULL);
 	g_autoptr(GBytes) bytes = NULL;
 	gsize len;
@@ -515,7 +623,11 @@ static const char dot_description[] =
 	"  frames     the frames in use by LRU list, and reverse-map arrows to every PTE\n"
 	"             mapping them (through the anon_vma chain or mapping->i_mmap)\n"
 	"  system     every process's page tables and every object's tree, clustered\n"
-	"  (swap and life are not built yet)\n"
+	"  swap       the swap device's slots in use (swap_map count, SWAP_HAS_CACHE,\n"
+	"             written or zero), free runs folded, and the swap cache's pages\n"
+	"  life       one picture of the run, DIR/life.FORMAT: the first page of an\n"
+	"             anonymous, a file and a tmpfs mapping, a column per snapshot,\n"
+	"             arrows labelled with the statements that moved each page\n"
 	"\n"
 	"One file per snapshot statement, named after it: DIR/NN-SLUG.VIEW.FORMAT, e.g.\n"
 	"out/01-just-after-fork.pagetable-A.svg. A scenario without snapshots is drawn at\n"
@@ -530,7 +642,7 @@ int cmd_dot(int argc, char **argv)
 	struct dot_cli o = { 0 };
 	GOptionEntry entries[] = {
 		{ "view", 0, 0, G_OPTION_ARG_STRING, &o.view,
-		  "pagetable, cache, frames or system (the default)", "VIEW" },
+		  "pagetable, cache, frames, system (the default), swap or life", "VIEW" },
 		{ "process", 0, 0, G_OPTION_ARG_STRING, &o.process,
 		  "the process --view=pagetable draws (default: the only one)", "P" },
 		{ "object", 0, 0, G_OPTION_ARG_STRING, &o.object,

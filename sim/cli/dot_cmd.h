@@ -14,7 +14,14 @@
 
 #include "runner.h"
 
-enum dot_view { DOT_VIEW_PAGETABLE, DOT_VIEW_CACHE, DOT_VIEW_FRAMES, DOT_VIEW_SYSTEM };
+enum dot_view {
+	DOT_VIEW_PAGETABLE,
+	DOT_VIEW_CACHE,
+	DOT_VIEW_FRAMES,
+	DOT_VIEW_SYSTEM,
+	DOT_VIEW_SWAP,
+	DOT_VIEW_LIFE, /* one picture of the whole run, taken at its end */
+};
 
 struct dot_request {
 	enum dot_view view;
@@ -55,7 +62,7 @@ bool dot_recorder_hook(void *data, const struct scn_file *f, const struct scn_st
 GPtrArray *dot_recorder_snapshots(struct dot_recorder *rec);
 /* "pagetable-A", "cache-M", "frames": the view part of a file name. */
 const char *dot_recorder_view_tag(struct dot_recorder *rec);
-/* Parse a --view name; refuses swap and life (not built yet) with a message. */
+/* Parse a --view name; an unknown one is refused with the list of views. */
 bool dot_view_from_name(const char *name, enum dot_view *view, GError **err);
 
 int cmd_dot(int argc, char **argv);

@@ -265,6 +265,11 @@ static bool make_request(const struct lesson_cli *o, struct dot_request *req,
 		fprintf(stderr, "mmsim lesson: %s\n", err->message);
 		return false;
 	}
+	if (req->view == DOT_VIEW_LIFE) {
+		fprintf(stderr, "mmsim lesson: --view=life is one picture of the whole run; draw it "
+				"with mmsim dot --view=life\n");
+		return false;
+	}
 	if (o->tree && strcmp(o->tree, "radix") != 0 && strcmp(o->tree, "xarray") != 0) {
 		fprintf(stderr, "mmsim lesson: --tree takes radix or xarray, not '%s'\n", o->tree);
 		return false;
