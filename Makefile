@@ -85,6 +85,7 @@ demo: build/mmsim
 # The tests find scenarios/ and tests/bad/ relative to the top directory.
 test: build/asan/mmsim-tests build/asan/mmsim
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	MMSIM=build/asan/mmsim build/asan/mmsim-tests --jobs 2 --timeout 120
 
