@@ -88,7 +88,11 @@ demo: build/mmsim
 TEST_ENV = ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan.supp:print_suppressions=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 MMSIM=build/asan/mmsim
-test: build/asan/mmsim-tests build/asan/mmsim
+# The browser test of `mmsim lesson` opens the page in headless Chromium.
+test-deps:
+	@tools/deps.sh chromium
+
+test: test-deps build/asan/mmsim-tests build/asan/mmsim
 	@$(TEST_ENV) build/asan/mmsim-tests --filter '!(check)/*' --jobs 2 --timeout 120
 	@$(TEST_ENV) build/asan/mmsim-tests --filter 'check/*' --jobs 1 --timeout 120
 
