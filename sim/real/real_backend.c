@@ -642,25 +642,6 @@ static int real_mremap(struct scn_backend *be, int id, uint64_t addr, uint64_t o
 	return err;
 }
 
-/*
- * Drain every CPU's LRU batches. The simulator has no per-CPU batches; the
- * real kernel keeps recently added or rotated pages in them, each holding a
- * reference, until a batch fills up. MADV_PAGEOUT skips a page it cannot
- * isolate (still in another CPU's batch), and a write fault on a swap-cache
- * page whose writeback just ended (folio_rotate_reclaimable) sees one
- * reference too many and keeps its swap slot. So before MADV_COLD/PAGEOUT
- * and after `writeback` the real side is brought to the drained state:
- * mlock() runs lru_add_drain_all() before it locks anything. One page of our
- * own, locked and unlocked at once; no setting is changed.
- */
-static void drain_lru_batches(void)
-{
-	static char page[4096] __attribute__((aligned(4096)));
-
-	if (mlock(page, sizeof(page)) == 0)
-		munlock(page, sizeof(page));
-}
-
 static const int madvise_advice[] = {
 	[SCN_MADV_DONTNEED] = MADV_DONTNEED,
 	[SCN_MADV_COLD] = MADV_COLD,
@@ -675,8 +656,6 @@ static const int madvise_advice[] = {
 static int real_madvise(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
 			enum scn_madvise advice)
 {
-	if (advice == SCN_MADV_COLD || advice == SCN_MADV_PAGEOUT)
-		drain_lru_batches();
 	return simple(to_real(be), id, REAL_OP_MADVISE, addr, len,
 		      (uint64_t)madvise_advice[advice]);
 }
@@ -920,6 +899,23 @@ static uint64_t meminfo_now(struct real_backend *rb, const char *key)
 	refresh(rb);
 	rb->sys_valid = false;
 	return (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, key);
+}
+
+/*
+ * Drain every CPU's LRU batches. A page whose writeback just ended sits in a
+ * per-CPU batch (folio_rotate_reclaimable) holding a reference until the
+ * batch fills up; a write fault on it then sees one reference too many and
+ * keeps its swap slot. The simulator has no per-CPU batches, so after
+ * `writeback` the real side is brought to the drained state: mlock() runs
+ * lru_add_drain_all() before it locks anything. One page of our own, locked
+ * and unlocked at once; no setting is changed.
+ */
+static void drain_lru_batches(void)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+
+	if (mlock(page, sizeof(page)) == 0)
+		munlock(page, sizeof(page));
 }
 
 /* Wait for the writeback in flight on every object and on swap (starting none). */
