@@ -901,23 +901,6 @@ static uint64_t meminfo_now(struct real_backend *rb, const char *key)
 	return (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, key);
 }
 
-/*
- * Drain every CPU's LRU batches. A page whose writeback just ended sits in a
- * per-CPU batch (folio_rotate_reclaimable) holding a reference until the
- * batch fills up; a write fault on it then sees one reference too many and
- * keeps its swap slot. The simulator has no per-CPU batches, so after
- * `writeback` the real side is brought to the drained state: mlock() runs
- * lru_add_drain_all() before it locks anything. One page of our own, locked
- * and unlocked at once; no setting is changed.
- */
-static void drain_lru_batches(void)
-{
-	static char page[4096] __attribute__((aligned(4096)));
-
-	if (mlock(page, sizeof(page)) == 0)
-		munlock(page, sizeof(page));
-}
-
 /* Wait for the writeback in flight on every object and on swap (starting none). */
 static int real_writeback(struct scn_backend *be)
 {
@@ -942,7 +925,6 @@ static int real_writeback(struct scn_backend *be)
 			break;
 		nanosleep(&ms, NULL);
 	}
-	drain_lru_batches();
 	rb->sys_valid = false;
 	return 0;
 }
