@@ -171,35 +171,41 @@ Test(check, dontneed, .timeout = 30)
 	check_lesson("scenarios/anon/dontneed.scn");
 }
 
-/* Swap lessons: the run's own swap file (or zram device), removed afterwards. */
-Test(check, anon_swap_cache, .timeout = 30)
+/*
+ * Swap lessons: the run's own swap file (or zram device), removed afterwards.
+ * Suite check_swap, run by `make check-real`, not by `make test`: on a loaded
+ * machine the real kernel's per-CPU LRU batches sometimes hold a page back
+ * (MADV_PAGEOUT skips it, or a write swap-in keeps its slot), so these runs
+ * are not yet reproducible enough to gate CI (docs/divergences.md).
+ */
+Test(check_swap, anon_swap_cache, .timeout = 30)
 {
 	check_lesson("scenarios/swap/anon-swap-cache.scn");
 }
 
-Test(check, dontneed_swapped, .timeout = 30)
+Test(check_swap, dontneed_swapped, .timeout = 30)
 {
 	check_lesson("scenarios/swap/dontneed-swapped.scn");
 }
 
-Test(check, shmem_swap, .timeout = 30)
+Test(check_swap, shmem_swap, .timeout = 30)
 {
 	check_lesson("scenarios/swap/shmem-swap.scn");
 }
 
-Test(check, shmem_swap_xarray, .timeout = 30)
+Test(check_swap, shmem_swap_xarray, .timeout = 30)
 {
 	check_lesson("scenarios/swap/shmem-swap-xarray.scn");
 }
 
-Test(check, zram, .timeout = 30)
+Test(check_swap, zram, .timeout = 30)
 {
 	if (access("/sys/class/zram-control/hot_add", R_OK))
 		cr_skip_test("no zram on this kernel");
 	check_lesson("scenarios/swap/zram.scn");
 }
 
-Test(check, zram_shmem, .timeout = 30)
+Test(check_swap, zram_shmem, .timeout = 30)
 {
 	if (access("/sys/class/zram-control/hot_add", R_OK))
 		cr_skip_test("no zram on this kernel");
