@@ -62,6 +62,22 @@ static enum scn_status run_file(const char *path, enum scn_trace_mode mode, char
 	return st;
 }
 
+/* Parse @text as the file @name and run it without the checker; its output in *buf. */
+static enum scn_status run_text(const char *name, const char *text, size_t n,
+				enum scn_trace_mode mode, char **buf, size_t *len, GError **err)
+{
+	struct scn_file *f = scn_parse_string(name, text, n, err);
+	FILE *out = open_memstream(buf, len);
+	struct scn_run_options opt = { .trace = mode, .out = out };
+	enum scn_status st;
+
+	cr_assert(f, "%s does not parse: %s", name, *err ? (*err)->message : "?");
+	st = scn_run(f, &opt, err);
+	fclose(out);
+	scn_file_free(f);
+	return st;
+}
+
 static void assert_nothing_allocated(const char *path)
 {
 	for (int k = 0; k < SIM_NR_ALLOC_KINDS; k++)
@@ -112,22 +128,17 @@ Test(scenarios, a_wrong_expectation_fails_with_expected_and_actual)
 				   "expect A m[0] writable\n"
 				   "expect A faults minor=2\n";
 	g_autoptr(GError) err = NULL;
-	struct scn_file *f = scn_parse_string("wrong.scn", text, sizeof(text) - 1, &err);
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	struct scn_run_options opt = { .trace = SCN_TRACE_NONE, .out = out };
 
-	cr_assert(f);
-	cr_assert_eq(scn_run(f, &opt, &err), SCN_FAILED);
-	fclose(out);
+	cr_assert_eq(run_text("wrong.scn", text, sizeof(text) - 1, SCN_TRACE_NONE, &buf, &len, &err),
+		     SCN_FAILED);
 	cr_assert(strstr(buf, "wrong.scn:4: FAILED: expect A m[0] writable"), "%s", buf);
 	cr_assert(strstr(buf, "page 0 is not writable; it is: present zero resident readonly"),
 		  "%s", buf);
 	cr_assert(strstr(buf, "minor is 1, expected 2"), "%s", buf);
 	cr_assert(strstr(buf, "0 passed, 2 failed"), "%s", buf);
 	free(buf);
-	scn_file_free(f);
 }
 
 /* What the model does not do yet is refused before anything runs, with its place. */
@@ -138,20 +149,15 @@ Test(scenarios, features_not_built_yet_are_refused_before_running)
 				   "A: write m[0]\n"
 				   "A: madvise m[0] willneed\n";
 	g_autoptr(GError) err = NULL;
-	struct scn_file *f = scn_parse_string("later.scn", text, sizeof(text) - 1, &err);
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	struct scn_run_options opt = { .trace = SCN_TRACE_CALLS, .out = out };
 
-	cr_assert(f);
-	cr_assert_eq(scn_run(f, &opt, &err), SCN_REFUSED);
-	fclose(out);
+	cr_assert_eq(run_text("later.scn", text, sizeof(text) - 1, SCN_TRACE_CALLS, &buf, &len, &err),
+		     SCN_REFUSED);
 	cr_assert(strstr(err->message, "later.scn:4:1: error: not supported yet: madvise willneed"),
 		  "%s", err->message);
 	cr_assert_eq(len, 0, "something ran: %s", buf);
 	free(buf);
-	scn_file_free(f);
 }
 
 /* RAM runs out with nothing to reclaim: the OOM killer ends the process, and the run goes on. */
@@ -166,19 +172,14 @@ Test(scenarios, running_out_of_simulated_ram_calls_the_oom_killer)
 				   "expect A killed\n"
 				   "A: read m[0]\n";
 	g_autoptr(GError) err = NULL;
-	struct scn_file *f = scn_parse_string("small.scn", text, sizeof(text) - 1, &err);
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	struct scn_run_options opt = { .trace = SCN_TRACE_NONE, .out = out };
 
-	cr_assert(f);
-	cr_assert_eq(scn_run(f, &opt, &err), SCN_FAILED);
-	fclose(out);
+	cr_assert_eq(run_text("small.scn", text, sizeof(text) - 1, SCN_TRACE_NONE, &buf, &len, &err),
+		     SCN_FAILED);
 	cr_assert(strstr(buf, "(page 0) raised SIGKILL"), "%s", buf);
 	cr_assert(strstr(buf, "small.scn:8: FAILED: A: read m[0]"), "%s", buf);
 	cr_assert(strstr(buf, "1 passed, 2 failed"), "%s", buf);
 	assert_nothing_allocated("small.scn");
 	free(buf);
-	scn_file_free(f);
 }
