@@ -36,8 +36,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-/* What a field is about; system counters may be set aside on a busy machine. */
-enum cat { CAT_PAGE, CAT_FRAME, CAT_PROC, CAT_SMAPS, CAT_CACHE, CAT_SYSTEM };
+/*
+ * What a field is about. System counters are set aside on a busy machine,
+ * the run's swap device when another process swapped onto it.
+ */
+enum cat { CAT_PAGE, CAT_FRAME, CAT_PROC, CAT_SMAPS, CAT_CACHE, CAT_SWAP, CAT_SYSTEM };
 
 struct field {
 	char *key;
@@ -50,7 +53,7 @@ struct point {
 	GPtrArray *fields;	/* struct field: the side being run (in the end, the simulator's) */
 	GPtrArray *sim_fields;	/* the simulator's, while the real side runs */
 	GPtrArray *real_fields;	/* the real kernel's, NULL if not reached */
-	uint64_t foreign;	/* real side: faults not the scenario's since the start */
+	struct real_noise noise; /* real side: what else moved the counters since the start */
 	int64_t ra[2];		/* swap readahead pages since the start: simulator, real */
 	bool taken;
 };
@@ -74,8 +77,8 @@ struct checker {
 	GHashTable *sys_start;	/* "vmstat X" / "meminfo X" -> value at the start */
 	struct meminfo_field mi_start[MEMINFO_NR_FIELDS];
 	int mi_n;
-	int stop;		/* the first statement the real side cannot do, or -1 */
-	const char *stop_why;
+	GHashTable *victims;	/* reclaim stmt index -> GArray of struct real_victim */
+	GHashTable *before;	/* during a simulated reclaim: the pages resident before */
 	struct scn_backend *real_be;
 };
 
@@ -252,8 +255,8 @@ static void take(struct checker *c, struct scn_backend *be, struct point *pt)
 		uint64_t used = 0, cached = 0;
 
 		ops->observe_swap(be, &used, &cached);
-		/* slots on the run's own device: exact on both sides */
-		add(fl, CAT_PROC, g_strdup("swap used"), g_strdup_printf("%" PRIu64, used));
+		/* slots on the run's own device: the scenario's, unless another process swapped */
+		add(fl, CAT_SWAP, g_strdup("swap used"), g_strdup_printf("%" PRIu64, used));
 		/* the swap cache is counted machine-wide (meminfo SwapCached) */
 		add(fl, CAT_SYSTEM, g_strdup("swap cached"), g_strdup_printf("%" PRIu64, cached));
 	}
@@ -265,7 +268,7 @@ static void take(struct checker *c, struct scn_backend *be, struct point *pt)
 									    "vmstat swap_ra");
 	}
 	if (c->real)
-		pt->foreign = real_backend_foreign_faults(be);
+		real_backend_noise(be, &pt->noise);
 	pt->taken = true;
 }
 
@@ -340,6 +343,62 @@ static void follow(struct checker *c, const struct scn_stmt *s)
 	}
 }
 
+/* One key per resident page: "P@ADDR" for a mapped page, "oO:I" for a cached one. */
+static GHashTable *resident(struct checker *c, struct scn_backend *be)
+{
+	GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	for (guint p = 0; p < c->procs->len; p++) {
+		if (!c->procs->pdata[p] || !be->ops->observe_alive(be, (int)p))
+			continue;
+		for (guint m = 0; m < c->maps->len; m++) {
+			uint64_t start, pages;
+
+			if (!scn_run_mapping(be, c->maps->pdata[m], &start, &pages))
+				continue;
+			for (uint64_t i = 0; i < pages; i++) {
+				struct real_victim v = { .proc = (int)p, .addr = start + i * SCN_PAGE_SIZE,
+							 .obj = -1 };
+				struct scn_page_obs o;
+
+				be->ops->observe_page(be, (int)p, v.addr, &o);
+				if (o.words & SCN_W_PRESENT)
+					g_hash_table_insert(set, g_strdup_printf("%d@%" PRIx64, v.proc, v.addr),
+							    g_memdup2(&v, sizeof(v)));
+			}
+		}
+	}
+	for (guint o = 0; o < c->objs->len; o++) {
+		struct obj_info *oi = c->objs->pdata[o];
+
+		for (uint64_t i = 0; !oi->sysv && i < (oi->size + SCN_PAGE_SIZE - 1) / SCN_PAGE_SIZE; i++) {
+			struct real_victim v = { .proc = -1, .obj = oi->id, .index = i };
+
+			if (be->ops->observe_cache(be, oi->id, i) == SCN_CACHE_PAGE)
+				g_hash_table_insert(set, g_strdup_printf("o%d:%" PRIu64, v.obj, v.index),
+						    g_memdup2(&v, sizeof(v)));
+		}
+	}
+	return set;
+}
+
+/* The simulator's victims of reclaim statement @idx: resident before, not after. */
+static void note_victims(struct checker *c, struct scn_backend *be, int idx)
+{
+	GHashTable *after = resident(c, be);
+	GArray *v = g_array_new(FALSE, FALSE, sizeof(struct real_victim));
+	GList *keys = g_list_sort(g_hash_table_get_keys(c->before), (GCompareFunc)strcmp);
+
+	for (GList *k = keys; k; k = k->next)
+		if (!g_hash_table_contains(after, k->data))
+			g_array_append_val(v, *(struct real_victim *)g_hash_table_lookup(c->before,
+											  k->data));
+	g_list_free(keys);
+	g_hash_table_insert(c->victims, GINT_TO_POINTER(idx), v);
+	g_hash_table_destroy(after);
+	g_clear_pointer(&c->before, g_hash_table_destroy);
+}
+
 /* The mapping a statement creates or moves (its name), or NULL. */
 static const char *placed(const struct scn_stmt *s)
 {
@@ -361,16 +420,24 @@ static bool hook(void *data, const struct scn_file *f, const struct scn_stmt *s,
 	if (when == SCN_HOOK_BEFORE) {
 		if (c->next_point == 0 && !g_hash_table_size(c->sys_start))
 			record_start(c, be);
-		if (c->real && idx >= c->stop && c->stop >= 0)
-			return false;
 		if (c->real && name) {
 			gpointer a = g_hash_table_lookup(c->addr, GINT_TO_POINTER(idx + 1));
 
 			real_backend_place(be, (uint64_t)(uintptr_t)a);
 		}
 		follow(c, s);
+		if (s->kind == SCN_RECLAIM && !c->real)
+			c->before = resident(c, be);
+		if (s->kind == SCN_RECLAIM && c->real) {
+			GArray *v = g_hash_table_lookup(c->victims, GINT_TO_POINTER(idx));
+
+			real_backend_set_victims(be, v ? (struct real_victim *)v->data : NULL,
+						 v ? v->len : 0);
+		}
 		return true;
 	}
+	if (s->kind == SCN_RECLAIM && !c->real && c->before)
+		note_victims(c, be, idx);
 	if (!c->real && name && scn_run_mapping(be, name, &start, &pages))
 		g_hash_table_insert(c->addr, GINT_TO_POINTER(idx + 1), (gpointer)(uintptr_t)start);
 	if (is_point(s->kind)) {
@@ -516,6 +583,37 @@ static void json_str(GString *j, const char *s)
 	g_string_append_c(j, '"');
 }
 
+/* Did anything but the scenario move the system counters before @pt? */
+static bool noisy(const struct point *pt)
+{
+	return pt->noise.faults || pt->noise.setup_pages || pt->noise.swap_io;
+}
+
+/* May field @a of @pt be set aside (not compared) because of that? */
+static bool set_aside(const struct point *pt, const struct field *a)
+{
+	return (a->cat == CAT_SYSTEM && noisy(pt)) || (a->cat == CAT_SWAP && pt->noise.swap_io);
+}
+
+/* Why the counters at @pt are not the scenario's alone, for the report. */
+static char *noise_why(const struct real_noise *n)
+{
+	GString *s = g_string_new("");
+
+	if (n->faults)
+		g_string_append_printf(s, "%" PRIu64 " page faults since the start were not the "
+					  "scenario's (check's own, the workers' start-up, fork, or "
+					  "other processes)", n->faults);
+	if (n->setup_pages)
+		g_string_append_printf(s, "%s%" PRIu64 " pages were written to set up the files",
+				       s->len ? "; " : "", n->setup_pages);
+	if (n->swap_io)
+		g_string_append_printf(s, "%s%" PRIu64 " swap reads and writes were another "
+					  "process's, on the run's swap device", s->len ? "; " : "",
+				       n->swap_io);
+	return g_string_free(s, FALSE);
+}
+
 /* Is @line an expect of system counters taken while other faults happened? */
 static bool busy_counter_line(struct checker *c, int line)
 {
@@ -523,7 +621,7 @@ static bool busy_counter_line(struct checker *c, int line)
 		struct point *pt = &g_array_index(c->points, struct point, i);
 		const struct scn_stmt *s = &c->f->stmts[pt->stmt];
 
-		if (s->loc.line == line && pt->foreign &&
+		if (s->loc.line == line && noisy(pt) &&
 		    (s->kind == SCN_EXPECT_VMSTAT || s->kind == SCN_EXPECT_MEMINFO ||
 		     s->kind == SCN_EXPECT_SWAP))
 			return true;
@@ -635,9 +733,9 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 		json_str(j, s->src);
 		if (!pt->real_fields) {
 			g_string_append_printf(txt, "line %-4d %-44.44s not compared (%s)\n", s->loc.line,
-					       s->src, c->stop_why ? c->stop_why : "not reached");
+					       s->src, "not reached");
 			g_string_append(j, ",\"compared\":false,\"why\":");
-			json_str(j, c->stop_why ? c->stop_why : "not reached");
+			json_str(j, "not reached");
 			g_string_append(j, "}");
 			g_string_free(d, TRUE);
 			g_string_free(jd, TRUE);
@@ -668,7 +766,7 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 				ra_aside++;
 				continue;
 			}
-			if (a->cat == CAT_SYSTEM && pt->foreign) {
+			if (set_aside(pt, a)) {
 				aside++;
 				continue;
 			}
@@ -704,15 +802,18 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 						    "            (%d fields compared as this count, not page by page)\n",
 					       ra_sim, ra_real, ra_aside);
 		}
-		if (aside)
-			g_string_append_printf(txt, "            %d system counters not compared: %" PRIu64
-						    " faults since the start were not the scenario's (worker\n"
-						    "            bookkeeping, fork, or other processes)\n",
-					       aside, pt->foreign);
+		if (aside) {
+			g_autofree char *why = noise_why(&pt->noise);
+
+			g_string_append_printf(txt, "            %d system counters not compared: %s\n",
+					       aside, why);
+		}
 		g_string_append_printf(j, ",\"compared\":true,\"agree\":%d,\"differ\":[%s],"
 					  "\"system_set_aside\":%d,\"foreign_faults\":%" PRIu64
+					  ",\"setup_pages\":%" PRIu64 ",\"foreign_swap_io\":%" PRIu64
 					  ",\"readahead_window\":{\"simulator\":%d,\"real\":%d,\"fields\":%d}}",
-				       agree, jd->str, aside, pt->foreign, ra_sim, ra_real, ra_aside);
+				       agree, jd->str, aside, pt->noise.faults, pt->noise.setup_pages,
+				       pt->noise.swap_io, ra_sim, ra_real, ra_aside);
 		g_string_free(d, TRUE);
 		g_string_free(jd, TRUE);
 	}
@@ -774,12 +875,8 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 					    "(SysV page cache, shadow entries and tmpfs swap entries in the\n"
 					    "swap cache are not observable there; see docs/check.md)\n",
 				       f->path, t.unobserved);
-	if (c->stop >= 0)
-		g_string_append_printf(txt, "%s: from line %d on, not compared: %s\n", f->path,
-				       f->stmts[c->stop].loc.line, c->stop_why);
-	g_string_append_printf(j, "],\"disagreements\":%d,\"system_set_aside\":%d,"
-				  "\"stopped_at_line\":%d}\n",
-			       t.differ, t.set_aside, c->stop >= 0 ? f->stmts[c->stop].loc.line : 0);
+	g_string_append_printf(j, "],\"disagreements\":%d,\"system_set_aside\":%d}\n",
+			       t.differ, t.set_aside);
 	fputs(json ? j->str : txt->str, out);
 	g_string_free(j, TRUE);
 	g_string_free(txt, TRUE);
@@ -806,6 +903,35 @@ static enum scn_status run_side(struct checker *c, struct scn_backend *be, char 
 	return st;
 }
 
+/*
+ * The reason a lesson gives for being simulator-only, or NULL: a line
+ * "# check: simulator-only: REASON" among the comments before its first
+ * statement. Such a lesson shows what the real machine cannot (a 20-page
+ * machine's OOM killer, the 4.19 profile, a debugfs setting mmsim never
+ * changes), so its real run would only differ.
+ */
+static char *simulator_only(const char *path)
+{
+	static const char tag[] = "# check: simulator-only:";
+	g_autofree char *text = NULL;
+	char *why = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	for (char *l = text; l && *l && !why;) {
+		char *nl = strchr(l, '\n');
+
+		if (nl)
+			*nl = 0;
+		if (strncmp(l, tag, sizeof(tag) - 1) == 0)
+			why = g_strstrip(g_strdup(l + sizeof(tag) - 1));
+		else if (*g_strchug(l) && *l != '#')
+			break; /* the first statement: the header is over */
+		l = nl ? nl + 1 : NULL;
+	}
+	return why;
+}
+
 int check_file(const char *path, bool json, FILE *out)
 {
 	g_autoptr(GError) err = NULL;
@@ -819,8 +945,15 @@ int check_file(const char *path, bool json, FILE *out)
 		fprintf(stderr, "%s\n", err->message);
 		return 2;
 	}
+	g_autofree char *sim_only = simulator_only(path);
+
+	if (sim_only) {
+		fprintf(stderr, "mmsim check: %s: a simulator-only lesson, not run on the real "
+				"kernel: %s\n", path, sim_only);
+		scn_file_free(f);
+		return 3;
+	}
 	c.f = f;
-	c.stop = -1;
 	c.addr = g_hash_table_new(g_direct_hash, g_direct_equal);
 	c.points = g_array_new(FALSE, TRUE, sizeof(struct point));
 	c.procs = g_ptr_array_new();
@@ -831,12 +964,8 @@ int check_file(const char *path, bool json, FILE *out)
 
 	for (int i = 0; i < f->nstmts; i++)
 		want_swap |= needs_swap(f, &f->stmts[i]);
-	for (int i = 0; i < f->nstmts; i++)
-		if (f->stmts[i].kind == SCN_RECLAIM) {
-			c.stop = i;
-			c.stop_why = "reclaim is not replayed on the real side";
-			break;
-		}
+	c.victims = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+					  (GDestroyNotify)g_array_unref);
 
 	st = run_side(&c, NULL, &sim_out, &err);
 	if (st == SCN_REFUSED) {
@@ -871,8 +1000,10 @@ int check_file(const char *path, bool json, FILE *out)
 			status = 3;
 			goto out;
 		}
-		g_string_append_printf(have, ", swap: the run's own %s of %" PRIu64 " pages",
-				       zram ? "zram device" : "swap file", f->config.swap_pages);
+		g_string_append_printf(have, ", swap: the run's own %s of %" PRIu64 " pages (+%d "
+					     "spare for other processes)",
+				       zram ? "zram device" : "swap file", f->config.swap_pages,
+				       REAL_SWAP_SPARE);
 		if (others) {
 			g_string_append_printf(have, " (other swap already active: %s; slot counts "
 						     "are of the run's device only)", others);
@@ -943,6 +1074,9 @@ out:
 	g_ptr_array_free(c.maps, TRUE);
 	g_ptr_array_free(c.objs, TRUE);
 	g_hash_table_destroy(c.sys_start);
+	g_hash_table_destroy(c.victims);
+	if (c.before)
+		g_hash_table_destroy(c.before);
 	free(sim_out);
 	free(real_out);
 	scn_file_free(f);

@@ -28,12 +28,15 @@
 struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why);
 
 /*
- * Set up the run's own swap device of @pages slots: a swap file in the
+ * Set up the run's own swap device of @pages slots (plus REAL_SWAP_SPARE
+ * for other processes' swap-outs): a swap file in the
  * run's directory, or a zram device (@zram), swapon'd at the highest
  * priority, listed in the manifest, removed by destroy, on a signal, and by
  * the next run after a crash. *others: the swap areas already active
  * (from /proc/swaps, "; "-separated), or NULL. On failure -errno and *why.
  */
+#define REAL_SWAP_SPARE 1024 /* slots added to the run's device for other processes */
+
 int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char **why,
 			 char **others);
 
@@ -47,12 +50,36 @@ void real_backend_place(struct scn_backend *be, uint64_t addr);
 void real_backend_set_meminfo_base(struct scn_backend *be, const char *key, uint64_t base);
 
 /*
- * Page faults the system took since the backend was created that were not
- * the scenario's own (worker bookkeeping, fork, this process, other
- * processes). When non-zero, system-wide counters cannot be attributed to
- * the scenario.
+ * What moved the machine-wide counters since the backend was created that
+ * was not the scenario: when any is non-zero, system counters (vmstat,
+ * meminfo) cannot be attributed to the scenario; when swap_io is, neither
+ * can the run's swap device (another process swapped onto it).
  */
-uint64_t real_backend_foreign_faults(struct scn_backend *be);
+struct real_noise {
+	uint64_t faults;	/* page faults not the scenario's: check's own, the
+				   workers' start-up and bookkeeping, other processes */
+	uint64_t setup_pages;	/* pages written to create the scenario's files */
+	uint64_t swap_io;	/* swap reads and writes outside the scenario's steps */
+};
+
+void real_backend_noise(struct scn_backend *be, struct real_noise *n);
+
+/*
+ * A page `reclaim` took on the simulator, replayed on the real kernel (the
+ * spec: "mmsim check replays the simulator's choice of victims with
+ * MADV_PAGEOUT"): a page mapped by process @proc at @addr is paged out
+ * there; a page of file object @obj that no process mapped (@proc < 0) is
+ * dropped with POSIX_FADV_DONTNEED.
+ */
+struct real_victim {
+	int proc;
+	uint64_t addr;
+	int obj;
+	uint64_t index;
+};
+
+/* The victims of the next `reclaim` (copied). */
+void real_backend_set_victims(struct scn_backend *be, const struct real_victim *v, size_t n);
 
 /* A worker died without being told to (killed from outside); its process number, or -1. */
 int real_backend_lost_worker(struct scn_backend *be);
