@@ -1,19 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * test_check.c - `mmsim check` on anon lessons against the real kernel
- * (root only; skipped otherwise): zero disagreements, every expectation
- * holds on both sides, and nothing is left behind (run directory, POSIX
- * shm names, SysV segments, swap devices, worker processes).
+ * test_check.c - `mmsim check` on every lesson under scenarios/ against the
+ * real kernel (root only; skipped otherwise): zero disagreements, every
+ * expectation holds on both sides, and nothing is left behind (run
+ * directory, POSIX shm names, SysV segments, swap devices, worker
+ * processes). A lesson marked "# check: simulator-only: REASON" is refused
+ * with exit 3 and its reason.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,6 +70,12 @@ static int segments_of(pid_t pid)
 	return n;
 }
 
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static gint cmp_path(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* The zram devices in /sys/block, as one sorted string. */
 static char *zram_devices(void)
 {
@@ -78,11 +89,31 @@ static char *zram_devices(void)
 			g_ptr_array_add(names, g_strdup(e->d_name));
 	if (d)
 		closedir(d);
-	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	g_ptr_array_sort(names, cmp_path);
 	for (guint i = 0; i < names->len; i++)
 		g_string_append_printf(s, "%s ", (char *)names->pdata[i]);
 	g_ptr_array_free(names, TRUE);
 	return g_string_free(s, FALSE);
+}
+
+/*
+ * In the spawned `mmsim check`: a SIGTERM when the test process dies (a
+ * criterion timeout kills it), so the run cleans up instead of living on.
+ */
+static void end_with_test(gpointer data)
+{
+	(void)data;
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* Is @path marked simulator-only (see simulator_only() in sim/cli/check.c)? */
+static bool simulator_only(const char *path)
+{
+	g_autofree char *text = NULL;
+
+	return g_file_get_contents(path, &text, NULL, NULL) &&
+	       (g_str_has_prefix(text, "# check: simulator-only:") ||
+		strstr(text, "\n# check: simulator-only:"));
 }
 
 static void check_lesson(const char *path)
@@ -110,7 +141,7 @@ static void check_lesson(const char *path)
 	g_file_get_contents("/proc/swaps", &swaps_before, NULL, NULL);
 	g_autofree char *zram_before = zram_devices();
 	cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-					   NULL, NULL, &pid, NULL, &out_fd, &err_fd, &gerr),
+					   end_with_test, NULL, &pid, NULL, &out_fd, &err_fd, &gerr),
 		  "cannot run %s: %s", argv[0], gerr ? gerr->message : "?");
 	{
 		g_autoptr(GIOChannel) o = g_io_channel_unix_new(out_fd);
@@ -124,11 +155,18 @@ static void check_lesson(const char *path)
 	waitpid(pid, &status, 0);
 	cr_assert(WIFEXITED(status), "mmsim check %s did not exit (status %#x)\n%s", path, status,
 		  err);
-	cr_assert_eq(WEXITSTATUS(status), 0, "mmsim check %s exited %d\n%s%s", path,
-		     WEXITSTATUS(status), out, err);
-	cr_assert(strstr(out, ", 0 differ"), "disagreements:\n%s", out);
-	cr_assert(strstr(out, "expectations failed: 0 on the simulator, 0 on the real kernel"),
-		  "%s", out);
+	if (simulator_only(path)) {
+		cr_expect_eq(WEXITSTATUS(status), 3, "mmsim check %s (simulator-only) exited %d\n%s%s",
+			     path, WEXITSTATUS(status), out, err);
+		cr_expect(strstr(err, "a simulator-only lesson, not run on the real kernel: "), "%s",
+			  err);
+	} else {
+		cr_expect_eq(WEXITSTATUS(status), 0, "mmsim check %s exited %d\n%s%s", path,
+			     WEXITSTATUS(status), out, err);
+		cr_expect(strstr(out, ", 0 differ"), "%s: disagreements:\n%s", path, out);
+		cr_expect(strstr(out, "expectations failed: 0 on the simulator, 0 on the real kernel"),
+			  "%s: %s", path, out);
+	}
 
 	/* nothing left behind */
 	g_autofree char *dir = g_strdup_printf("mmsim-check-%d-", (int)pid);
@@ -156,60 +194,60 @@ static void check_lesson(const char *path)
 	close(lk);
 }
 
-Test(check, zero_page, .timeout = 30)
+/* Every *.scn under @dir, into @out. */
+static void collect(const char *dir, GPtrArray *out)
 {
-	check_lesson("scenarios/anon/zero-page.scn");
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	while (d && (name = g_dir_read_name(d))) {
+		char *path = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			collect(path, out);
+		if (g_str_has_suffix(name, ".scn"))
+			g_ptr_array_add(out, path);
+		else
+			g_free(path);
+	}
 }
 
-Test(check, fork_cow, .timeout = 30)
+struct lesson {
+	char *path;
+};
+
+static void free_lessons(struct criterion_test_params *crp)
 {
-	check_lesson("scenarios/anon/fork-cow.scn");
+	struct lesson *l = crp->params;
+
+	for (size_t i = 0; i < crp->length; i++)
+		cr_free(l[i].path);
+	cr_free(l);
 }
 
-Test(check, dontneed, .timeout = 30)
+/* One test per lesson (criterion parameters live in its shared memory: cr_malloc). */
+ParameterizedTestParameters(check, lesson)
 {
-	check_lesson("scenarios/anon/dontneed.scn");
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	struct lesson *l;
+
+	collect("scenarios", files);
+	g_ptr_array_sort(files, cmp_path);
+	l = cr_malloc(sizeof(*l) * (files->len ? files->len : 1));
+	for (guint i = 0; i < files->len; i++) {
+		l[i].path = cr_malloc(strlen(files->pdata[i]) + 1);
+		strcpy(l[i].path, files->pdata[i]);
+	}
+	return cr_make_param_array(struct lesson, l, files->len, free_lessons);
 }
 
-/*
- * Swap lessons: the run's own swap file (or zram device), removed afterwards.
- * Suite check_swap, run by `make check-real`, not by `make test`: on a loaded
- * machine the real kernel's per-CPU LRU batches sometimes hold a page back
- * (MADV_PAGEOUT skips it, or a write swap-in keeps its slot), so these runs
- * are not yet reproducible enough to gate CI (docs/divergences.md).
- */
-Test(check_swap, anon_swap_cache, .timeout = 30)
+ParameterizedTest(struct lesson *l, check, lesson, .timeout = 60)
 {
-	check_lesson("scenarios/swap/anon-swap-cache.scn");
-}
-
-Test(check_swap, dontneed_swapped, .timeout = 30)
-{
-	check_lesson("scenarios/swap/dontneed-swapped.scn");
-}
-
-Test(check_swap, shmem_swap, .timeout = 30)
-{
-	check_lesson("scenarios/swap/shmem-swap.scn");
-}
-
-Test(check_swap, shmem_swap_xarray, .timeout = 30)
-{
-	check_lesson("scenarios/swap/shmem-swap-xarray.scn");
-}
-
-Test(check_swap, zram, .timeout = 30)
-{
-	if (access("/sys/class/zram-control/hot_add", R_OK))
-		cr_skip_test("no zram on this kernel");
-	check_lesson("scenarios/swap/zram.scn");
-}
-
-Test(check_swap, zram_shmem, .timeout = 30)
-{
-	if (access("/sys/class/zram-control/hot_add", R_OK))
-		cr_skip_test("no zram on this kernel");
-	check_lesson("scenarios/swap/zram-shmem.scn");
+	fprintf(stderr, "mmsim check %s\n", l->path); /* which one, should it time out */
+	if (access("/sys/class/zram-control/hot_add", R_OK) == 0 || !strstr(l->path, "zram"))
+		check_lesson(l->path);
+	else
+		cr_skip_test("%s: no zram on this kernel", l->path);
 }
 
 /* Not root: exit 3 with the reason (run as a user via setpriv when root). */

@@ -697,8 +697,9 @@ static int real_access(struct scn_backend *be, int id, uint64_t addr, bool write
 		       uint64_t *value)
 {
 	struct real_backend *rb = to_real(be);
-	struct real_cmd c = { .op = REAL_OP_ACCESS, .flags = write ? REAL_WRITE : 0, .a = addr,
-			      .b = *value };
+	/* the 8-byte word holding the byte, as the simulator reads it (and aligned for the CPU) */
+	struct real_cmd c = { .op = REAL_OP_ACCESS, .flags = write ? REAL_WRITE : 0,
+			      .a = addr & ~7ull, .b = *value };
 	struct real_reply r;
 	int err = call(rb, id, &c, -1, &r);
 
