@@ -1021,6 +1021,9 @@ int check_file(const char *path, bool json, FILE *out)
 	}
 	st = run_side(&c, c.real_be, &real_out, &err);
 	int lost = real_backend_lost_worker(c.real_be);
+	struct real_noise end;
+
+	real_backend_noise(c.real_be, &end);
 
 	c.real_be->ops->destroy(c.real_be);
 	if (st == SCN_REFUSED) {
@@ -1033,6 +1036,16 @@ int check_file(const char *path, bool json, FILE *out)
 	if (lost >= 0) {
 		fprintf(stderr, "mmsim check: %s: the worker of process %s died during the run\n", path,
 			(const char *)c.procs->pdata[lost]);
+		status = 3;
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		goto out;
+	}
+	if (end.caches_dropped) {
+		fprintf(stderr, "mmsim check: %s: another process dropped the page cache during the "
+				"run (/proc/sys/vm/drop_caches, vmstat drop_pagecache +%" PRIu64 "): the "
+				"real side's page cache was not the scenario's; run it again\n",
+			path, end.caches_dropped);
 		status = 3;
 		g_string_free(have, TRUE);
 		g_string_free(differ, TRUE);

@@ -62,6 +62,8 @@ struct real_proc {
 	bool alive;
 	bool direct;		  /* a child of this process (not of a worker) */
 	uint64_t minflt, majflt;  /* the scenario's faults, from the last reply */
+	char *smaps;		  /* its /proc/PID/smaps, read at generation smaps_gen */
+	uint64_t smaps_gen;
 	GArray *ranges;		  /* uint64_t pairs: where the scenario mapped memory */
 };
 
@@ -90,6 +92,7 @@ struct real_backend {
 	int lost;		/* a worker that died unasked, or -1 */
 	/* system counters, read once per state */
 	bool sys_valid;
+	uint64_t gen;		/* bumped by every change: what was read before is stale */
 	GHashTable *meminfo;	/* key -> kB (boxed in a pointer) */
 	GHashTable *vmstat;	/* key -> value */
 	GHashTable *mi_start;	/* meminfo at the start */
@@ -99,6 +102,7 @@ struct real_backend {
 	uint64_t setup_pages;	/* pages written to set up files (not the scenario's) */
 	uint64_t swap_io_start;	/* pswpin + pswpout at the start */
 	uint64_t swap_io_own;	/* ... of them, during the scenario's own steps */
+	uint64_t drop_start;	/* vmstat drop_pagecache at the start */
 	/* the run's swap device */
 	char swap_path[4200];	/* the swap file or /dev/zramN; "" when none */
 	int zram;		/* its zram number, or -1 */
@@ -111,6 +115,13 @@ struct real_backend {
 static struct real_backend *to_real(struct scn_backend *be)
 {
 	return container_of(be, struct real_backend, be);
+}
+
+/* Something may have changed: counters and smaps are read again. */
+static void changed(struct real_backend *rb)
+{
+	rb->sys_valid = false;
+	rb->gen++;
 }
 
 static struct real_proc *proc(struct real_backend *rb, int id)
@@ -398,8 +409,10 @@ static int call_worker(struct real_backend *rb, int id, const struct real_cmd *c
 	ssize_t n;
 
 	memset(r, 0, sizeof(*r));
-	rb->sys_valid = false;
-	lru_drain_all();
+	if (c->op != REAL_OP_MINCORE) { /* an observation changes nothing */
+		changed(rb);
+		lru_drain_all();
+	}
 	if (!p->alive) {
 		r->err = -ESRCH;
 		return -ESRCH;
@@ -464,7 +477,7 @@ static int real_process(struct scn_backend *be, int id, const char *name)
 	pid_t pid;
 
 	p->sock = p->pagemap = p->pidfd = -1;
-	rb->sys_valid = false;
+	changed(rb);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	fflush(NULL);
@@ -540,7 +553,7 @@ static int real_exit(struct scn_backend *be, int id)
 
 	if (!p->alive)
 		return 0;
-	rb->sys_valid = false;
+	changed(rb);
 	send(p->sock, &cmd, sizeof(cmd), MSG_NOSIGNAL);
 	/* wait until its mm is gone: the pidfd turns readable when it has exited */
 	if (p->pidfd >= 0)
@@ -736,7 +749,7 @@ static int real_file(struct scn_backend *be, int id, const char *name, uint64_t 
 	struct real_obj *o = obj(rb, id);
 	int err;
 
-	rb->sys_valid = false;
+	changed(rb);
 	o->path = g_strdup_printf("%s/%s", rb->dir, name);
 	o->fd = open(o->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (o->fd < 0)
@@ -759,7 +772,7 @@ static int real_shm_open(struct scn_backend *be, int id, const char *name, uint6
 	struct real_backend *rb = to_real(be);
 	struct real_obj *o = obj(rb, id);
 
-	rb->sys_valid = false;
+	changed(rb);
 	o->path = g_strdup_printf("/" SHM_PREFIX "%d-%d", (int)getpid(), rb->shm_seq++);
 	o->scn_name = g_strdup(name);
 	note(rb, "shm %s", o->path);
@@ -790,7 +803,7 @@ static int real_memfd(struct scn_backend *be, int id, const char *name, uint64_t
 	struct real_backend *rb = to_real(be);
 	struct real_obj *o = obj(rb, id);
 
-	rb->sys_valid = false;
+	changed(rb);
 	o->fd = memfd_create(name, MFD_CLOEXEC);
 	if (o->fd < 0)
 		return -errno;
@@ -803,7 +816,7 @@ static int real_shmget(struct scn_backend *be, int id, uint64_t key, uint64_t si
 	struct real_backend *rb = to_real(be);
 	struct real_obj *o = obj(rb, id);
 
-	rb->sys_valid = false;
+	changed(rb);
 	o->fd = -1;
 	o->key = key;
 	/* the scenario's key finds the segment an earlier shmget made, as the kernel's would */
@@ -865,7 +878,7 @@ static int real_shmctl_rmid(struct scn_backend *be, int id)
 	struct real_backend *rb = to_real(be);
 	struct real_obj *o = obj(rb, id);
 
-	rb->sys_valid = false;
+	changed(rb);
 	if (o->removed)
 		return -EINVAL;
 	if (shmctl(o->shmid, IPC_RMID, NULL))
@@ -881,7 +894,7 @@ static int real_shmctl_rmid(struct scn_backend *be, int id)
 
 static int real_ftruncate(struct scn_backend *be, int id, uint64_t size)
 {
-	to_real(be)->sys_valid = false;
+	changed(to_real(be));
 	return ftruncate(obj(to_real(be), id)->fd, (off_t)size) ? -errno : 0;
 }
 
@@ -890,7 +903,7 @@ static int real_pwrite(struct scn_backend *be, int id, uint64_t pos, uint64_t va
 	uint64_t before = swap_io_now();
 	int err;
 
-	to_real(be)->sys_valid = false;
+	changed(to_real(be));
 	err = pwrite(obj(to_real(be), id)->fd, &value, 8, (off_t)pos) == 8 ? 0 : -errno;
 	own_swap_io(to_real(be), before); /* a tmpfs page may come back from swap */
 	return err;
@@ -901,7 +914,7 @@ static int real_pread(struct scn_backend *be, int id, uint64_t pos, uint64_t *va
 	uint64_t v = 0, before = swap_io_now();
 	ssize_t n;
 
-	to_real(be)->sys_valid = false;
+	changed(to_real(be));
 	n = pread(obj(to_real(be), id)->fd, &v, 8, (off_t)pos);
 	own_swap_io(to_real(be), before);
 	if (n < 0)
@@ -913,7 +926,7 @@ static int real_pread(struct scn_backend *be, int id, uint64_t pos, uint64_t *va
 
 static int real_fsync(struct scn_backend *be, int id)
 {
-	to_real(be)->sys_valid = false;
+	changed(to_real(be));
 	return fsync(obj(to_real(be), id)->fd) ? -errno : 0;
 }
 
@@ -922,7 +935,7 @@ static int real_fadvise(struct scn_backend *be, int id, uint64_t pos, uint64_t l
 	uint64_t before = swap_io_now();
 	int err;
 
-	to_real(be)->sys_valid = false;
+	changed(to_real(be));
 	err = -posix_fadvise(obj(to_real(be), id)->fd, (off_t)pos, (off_t)len,
 			     willneed ? POSIX_FADV_WILLNEED : POSIX_FADV_DONTNEED);
 	own_swap_io(to_real(be), before);
@@ -933,9 +946,9 @@ static int real_fadvise(struct scn_backend *be, int id, uint64_t pos, uint64_t l
 static void refresh(struct real_backend *rb);
 static uint64_t meminfo_now(struct real_backend *rb, const char *key)
 {
-	rb->sys_valid = false;
+	changed(rb);
 	refresh(rb);
-	rb->sys_valid = false;
+	changed(rb);
 	return (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, key);
 }
 
@@ -956,7 +969,7 @@ static int real_writeback(struct scn_backend *be)
 {
 	struct real_backend *rb = to_real(be);
 
-	rb->sys_valid = false;
+	changed(rb);
 	for (guint i = 0; i < rb->objs->len; i++) {
 		struct real_obj *o = obj(rb, (int)i);
 
@@ -971,7 +984,7 @@ static int real_writeback(struct scn_backend *be)
 	wait_writeback(rb);
 	/* the end of writeback rotates each page through the finishing CPU's batch */
 	lru_drain_all();
-	rb->sys_valid = false;
+	changed(rb);
 	return 0;
 }
 
@@ -1004,7 +1017,7 @@ static uint64_t real_reclaim(struct scn_backend *be, uint64_t nr, bool anon, boo
 
 			done += call(rb, v->proc, &c, -1, &r) == 0;
 		} else if (obj(rb, v->obj)->kind == OBJ_FILE) {
-			rb->sys_valid = false;
+			changed(rb);
 			done += posix_fadvise(obj(rb, v->obj)->fd, (off_t)(v->index * 4096), 4096,
 					      POSIX_FADV_DONTNEED) == 0;
 		}
@@ -1080,16 +1093,29 @@ static char *read_proc(pid_t pid, const char *file)
  * VMAs the scenario made (anon: Anonymous; file and shmem: the rest of Rss,
  * by the VMA's backing; swap: Swap of private VMAs, as VmSwap counts PTEs).
  */
+/* Process @p's smaps, read once per state (a point reads it for every mapping and key). */
+static const char *smaps_of(struct real_backend *rb, struct real_proc *p)
+{
+	if (!p->alive)
+		return NULL;
+	if (!p->smaps || p->smaps_gen != rb->gen) {
+		g_free(p->smaps);
+		p->smaps = read_proc(p->pid, "smaps");
+		p->smaps_gen = rb->gen;
+	}
+	return p->smaps;
+}
+
 static void real_observe_rss(struct scn_backend *be, int id, struct scn_rss *rss)
 {
 	struct real_backend *rb = to_real(be);
 	struct real_proc *p = proc(rb, id);
-	g_autofree char *text = p->alive ? read_proc(p->pid, "smaps") : NULL;
+	const char *text = smaps_of(rb, p);
 	bool in = false, file = false, shared_mem = false;
 
 	memset(rss, 0, sizeof(*rss));
-	for (char *l = text; l && *l;) {
-		char *nl = strchr(l, '\n');
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
 		unsigned long s, e;
 		uint64_t kb;
 
@@ -1125,15 +1151,15 @@ static int real_observe_smaps(struct scn_backend *be, int id, uint64_t start, ui
 			      const char *key, uint64_t *bytes)
 {
 	struct real_proc *p = proc(to_real(be), id);
-	g_autofree char *text = p->alive ? read_proc(p->pid, "smaps") : NULL;
+	const char *text = smaps_of(to_real(be), p);
 	bool in = false;
 	size_t n = strlen(key);
 
 	*bytes = 0;
 	if (!scn_sim_knows_smaps(key))
 		return -1;
-	for (char *l = text; l && *l;) {
-		char *nl = strchr(l, '\n');
+	for (const char *l = text; l && *l;) {
+		const char *nl = strchr(l, '\n');
 		unsigned long s, e;
 
 		if (sscanf(l, "%lx-%lx ", &s, &e) == 2 && strchr(l, '-') < strchr(l, ' '))
@@ -1228,6 +1254,8 @@ void real_backend_noise(struct scn_backend *be, struct real_noise *n)
 			ours += proc(rb, (int)i)->minflt + proc(rb, (int)i)->majflt;
 	n->faults = pgfault - rb->pgfault_start > ours ? pgfault - rb->pgfault_start - ours : 0;
 	n->setup_pages = rb->setup_pages;
+	n->caches_dropped = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "drop_pagecache") -
+			    rb->drop_start;
 	io = swap_io_now() - rb->swap_io_start;
 	n->swap_io = io > rb->swap_io_own ? io - rb->swap_io_own : 0;
 }
@@ -1347,7 +1375,7 @@ static void prime_swap_readahead(struct real_backend *rb)
 	}
 	munmap((void *)p, len);
 	/* none of this is the scenario's */
-	rb->sys_valid = false;
+	changed(rb);
 	refresh(rb);
 	rb->pgfault_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "pgfault");
 	rb->swap_io_start = swap_io_now();
@@ -1446,7 +1474,7 @@ int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char
 		return err;
 	}
 	rb->swap_on = true;
-	rb->sys_valid = false;
+	changed(rb);
 	if (!zram)
 		prime_swap_readahead(rb);
 	return 0;
@@ -1508,6 +1536,7 @@ static void real_destroy(struct scn_backend *be)
 			close(p->pidfd);
 		if (p->ranges)
 			g_array_free(p->ranges, TRUE);
+		g_free(p->smaps);
 	}
 	for (guint i = 0; i < rb->objs->len; i++) {
 		struct real_obj *o = obj(rb, (int)i);
@@ -1670,6 +1699,7 @@ struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why
 	while (g_hash_table_iter_next(&it, &k, &v))
 		g_hash_table_insert(rb->mi_start, g_strdup(k), v);
 	rb->pgfault_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "pgfault");
+	rb->drop_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->vmstat, "drop_pagecache");
 	rb->writeback_start = (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, "Writeback");
 	rb->swap_io_start = swap_io_now();
 	(void)cfg;

@@ -60,6 +60,7 @@ struct real_noise {
 				   workers' start-up and bookkeeping, other processes */
 	uint64_t setup_pages;	/* pages written to create the scenario's files */
 	uint64_t swap_io;	/* swap reads and writes outside the scenario's steps */
+	uint64_t caches_dropped; /* writes to /proc/sys/vm/drop_caches by anyone */
 };
 
 void real_backend_noise(struct scn_backend *be, struct real_noise *n);
