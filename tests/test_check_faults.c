@@ -366,6 +366,15 @@ Test(check_limits, real_memory_fork_copies)
 		      "check: the real run would create 1200m");
 }
 
+/* A shared anonymous mapping is not copied by fork: refused at the mapping after it. */
+Test(check_limits, real_memory_fork_shares)
+{
+	const char *argv[] = { "mmsim", "check", "tests/check/limit-fork-shared.scn", NULL };
+
+	refused(argv, "tests/check/limit-fork-shared.scn:7:1: error: too much real memory for "
+		      "mmsim check: the real run would create 1100m");
+}
+
 Test(check_limits, real_memory_smaller_limit)
 {
 	const char *argv[] = { "mmsim", "check", "--max-real-memory", "100m",

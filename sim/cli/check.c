@@ -872,7 +872,8 @@ static bool parse_size_arg(const char *text, uint64_t *out)
 /*
  * The real memory the real run would create, added up statement by
  * statement: private and anonymous mappings at their size (a fork counts
- * the private ones again: copy-on-write may copy them all), objects at their
+ * the private ones again: copy-on-write may copy them all; a shared
+ * anonymous mapping is shared by the child), objects at their
  * size (a file in the run's directory, tmpfs, a SysV segment), and the
  * run's swap device. Shared mappings of an object are the object's memory.
  * An upper bound, as the work limit is. Refused at the statement that takes
@@ -880,7 +881,8 @@ static bool parse_size_arg(const char *text, uint64_t *out)
  */
 static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swap, GError **err)
 {
-	GHashTable *maps = g_hash_table_new(g_str_hash, g_str_equal);    /* private: bytes */
+	GHashTable *maps = g_hash_table_new(g_str_hash, g_str_equal);    /* counted: bytes */
+	GHashTable *shared = g_hash_table_new(g_str_hash, g_str_equal);  /* shared anonymous */
 	GHashTable *objects = g_hash_table_new(g_str_hash, g_str_equal); /* bytes */
 	uint64_t total = 0, swap = want_swap ? (f->config.swap_pages + 1) * SCN_PAGE_SIZE : 0;
 	int at = -1, config = -1;
@@ -903,6 +905,10 @@ static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swa
 				total += s->mmap.size;
 				g_hash_table_insert(maps, s->name, (gpointer)(uintptr_t)s->mmap.size);
 			}
+			if (s->mmap.shared)
+				g_hash_table_add(shared, s->name);
+			else
+				g_hash_table_remove(shared, s->name);
 			break;
 		case SCN_MREMAP:
 			old = (uint64_t)(uintptr_t)g_hash_table_lookup(maps, s->ref.name);
@@ -913,11 +919,12 @@ static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swa
 			break;
 		case SCN_FORK: {
 			GHashTableIter it;
-			gpointer v;
+			gpointer k, v;
 
 			g_hash_table_iter_init(&it, maps);
-			while (g_hash_table_iter_next(&it, NULL, &v))
-				total += (uint64_t)(uintptr_t)v;
+			while (g_hash_table_iter_next(&it, &k, &v))
+				if (!g_hash_table_contains(shared, k))
+					total += (uint64_t)(uintptr_t)v;
 			break;
 		}
 		case SCN_FILE:
@@ -941,6 +948,7 @@ static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swa
 			at = i;
 	}
 	g_hash_table_destroy(maps);
+	g_hash_table_destroy(shared);
 	g_hash_table_destroy(objects);
 	if (at < 0)
 		return true;
