@@ -328,6 +328,41 @@ Test(check, lock_file_removed, .timeout = 60)
 	check_test_unlock();
 }
 
+/*
+ * Another run holds the machine-wide lock (here: the test, as a run stuck
+ * for ever would): `check` says it waits, and --timeout counts the wait.
+ */
+Test(check, timeout_while_waiting_for_the_lock, .timeout = 60)
+{
+	const char *argv[] = { "mmsim", "check", "--timeout", "2", "scenarios/anon/zero-page.scn",
+			       NULL };
+	g_autofree char *tag = g_strdup_printf("MMSIM_CHECK_TEST=%d-lockwait", (int)getpid());
+	struct check_before before;
+	struct check_run r;
+	struct stat a, b;
+	int fd;
+
+	need_root();
+	check_test_lock();
+	for (;;) { /* the protocol of sim/real/real_backend.c */
+		fd = open("/tmp/mmsim-check.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		cr_assert(fd >= 0 && flock(fd, LOCK_EX) == 0);
+		if (fstat(fd, &a) == 0 && stat("/tmp/mmsim-check.lock", &b) == 0 && a.st_ino == b.st_ino)
+			break;
+		close(fd);
+	}
+	check_before_take(&before);
+	check_spawn(argv, NULL, tag, NULL, 0, &r);
+	unlink("/tmp/mmsim-check.lock");
+	close(fd);
+	expect_exit3(&r, "the real run did not finish within 2 s (--timeout)");
+	cr_expect(strstr(r.err, "waiting for another mmsim check to finish"), "%s", r.err);
+	check_expect_nothing_left(r.pid, tag, &before, NULL);
+	check_before_free(&before);
+	check_run_free(&r);
+	check_test_unlock();
+}
+
 /* ---- check's own limits: no root needed, nothing runs -------------------------- */
 
 static void refused(const char *const *argv, const char *message)

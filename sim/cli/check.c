@@ -1070,22 +1070,23 @@ int check_file_opts(const char *path, bool json, FILE *out, const struct check_o
 	GString *have = g_string_new(""), *differ = g_string_new("");
 
 	settings(&f->config, have, differ);
-	c.real_be = real_backend_create(&f->config, &why);
-	if (!c.real_be) {
-		fprintf(stderr, "mmsim check: %s: the real run could not be set up: %s\n", path, why);
-		g_free(why);
-		g_string_free(have, TRUE);
-		g_string_free(differ, TRUE);
-		status = 3;
-		goto out;
-	}
-	if (opt->timeout) {
+	if (opt->timeout) { /* from here: waiting for another run counts too */
 		g_autofree char *msg = g_strdup_printf(
 			"mmsim check: %s: the real run did not finish within %u s (--timeout): it was "
 			"ended, and its workers, files, shared memory and swap device removed", path,
 			opt->timeout);
 
 		real_backend_deadline(opt->timeout, msg);
+	}
+	c.real_be = real_backend_create(&f->config, &why);
+	if (!c.real_be) {
+		real_backend_deadline(0, NULL);
+		fprintf(stderr, "mmsim check: %s: the real run could not be set up: %s\n", path, why);
+		g_free(why);
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		status = 3;
+		goto out;
 	}
 	if (c.fault == FAULT_SWAPON)
 		real_backend_fail_swapon(c.real_be);

@@ -252,6 +252,14 @@ static int take_lock(void)
 
 		if (fd < 0)
 			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK)
+			fprintf(stderr, "mmsim check: waiting for another mmsim check to finish "
+					"(" LOCK_PATH "; --timeout counts the wait)\n");
+		else if (lock_fd < 0 && fstat(fd, &a) == 0 && stat(LOCK_PATH, &b) == 0 &&
+			 a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			lock_fd = fd;
+			return 0;
+		}
 		if (flock(fd, LOCK_EX)) {
 			int err = -errno;
 
