@@ -9,6 +9,7 @@
 #   make fuzz     libFuzzer on the parser and the runner, FUZZ_SECONDS each (fuzz/README.md)
 #   make lint     cppcheck on sim/ and viz/
 #   make valgrind every scenario under valgrind memcheck (build/mmsim, no sanitizers)
+#   make ci-extras  lint, fuzz-ci and valgrind: what .ci/run does before make test
 #
 # Every target that needs system packages first runs tools/deps.sh, which
 # installs them when run as root and otherwise prints the apt-get line.
@@ -192,8 +193,11 @@ fuzz-ci: fuzz-build
 	@fuzz/run.sh 60
 
 # make lint: static analysis of the model, the scenario layer and the views.
-.PHONY: lint valgrind
-lint: deps-once
+.PHONY: lint valgrind lint-deps valgrind-deps ci-extras
+lint-deps:
+	@tools/deps.sh cppcheck
+
+lint: lint-deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--std=c11 --inline-suppr --library=tools/cppcheck-glib.cfg \
 		--suppress-xml=tools/cppcheck-suppressions.xml \
@@ -201,8 +205,21 @@ lint: deps-once
 
 # make valgrind: every scenario under memcheck, on the optimised build
 # (valgrind and the sanitizers do not mix). Any error or leak fails.
-valgrind: build/mmsim
-	@tools/valgrind.sh build/mmsim
+# VALGRIND_JOBS files at a time (default: every CPU).
+valgrind-deps:
+	@tools/deps.sh valgrind
+
+valgrind: valgrind-deps build/mmsim
+	@tools/valgrind.sh build/mmsim $(VALGRIND_JOBS)
+
+# make ci-extras: the checks CI runs besides make test (.ci/run), one after
+# the other, each timed.
+ci-extras:
+	@for t in lint fuzz-ci valgrind; do \
+		s=$$(date +%s); \
+		$(MAKE) --no-print-directory $$t || { echo "make $$t failed" >&2; exit 1; }; \
+		echo "== make $$t: $$(( $$(date +%s) - s )) s"; \
+	done
 
 format:
 	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(TEST_SRCS) $(HDRS)

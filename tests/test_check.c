@@ -9,102 +9,13 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
-#include <dirent.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <glib.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ipc.h>
-#include <sys/prctl.h>
-#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *mmsim(void)
-{
-	const char *bin = getenv("MMSIM");
-
-	return bin ? bin : "build/mmsim";
-}
-
-/* Processes whose environment holds @tag (the run's workers inherit it). */
-static int tagged(const char *tag)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d))) {
-		g_autofree char *path = g_strdup_printf("/proc/%s/environ", e->d_name);
-		g_autofree char *env = NULL;
-		gsize len = 0;
-
-		if (!g_ascii_isdigit(e->d_name[0]) || !g_file_get_contents(path, &env, &len, NULL))
-			continue;
-		for (gsize i = 0; i < len; i += strlen(env + i) + 1)
-			if (strcmp(env + i, tag) == 0) {
-				cr_log_error("left behind: process %s", e->d_name);
-				n++;
-			}
-	}
-	if (d)
-		closedir(d);
-	return n;
-}
-
-/* SysV segments created by process @pid. */
-static int segments_of(pid_t pid)
-{
-	struct shm_info info;
-	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)&info), n = 0;
-
-	for (int i = 0; i <= max; i++) {
-		struct shmid_ds ds;
-
-		if (shmctl(i, SHM_STAT, &ds) >= 0 && ds.shm_cpid == pid)
-			n++;
-	}
-	return n;
-}
-
-/* g_ptr_array_sort() hands over pointers to the elements. */
-static gint cmp_path(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The zram devices in /sys/block, as one sorted string. */
-static char *zram_devices(void)
-{
-	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-	DIR *d = opendir("/sys/block");
-	struct dirent *e;
-	GString *s = g_string_new("");
-
-	while (d && (e = readdir(d)))
-		if (strncmp(e->d_name, "zram", 4) == 0)
-			g_ptr_array_add(names, g_strdup(e->d_name));
-	if (d)
-		closedir(d);
-	g_ptr_array_sort(names, cmp_path);
-	for (guint i = 0; i < names->len; i++)
-		g_string_append_printf(s, "%s ", (char *)names->pdata[i]);
-	g_ptr_array_free(names, TRUE);
-	return g_string_free(s, FALSE);
-}
-
-/*
- * In the spawned `mmsim check`: a SIGTERM when the test process dies (a
- * criterion timeout kills it), so the run cleans up instead of living on.
- */
-static void end_with_test(gpointer data)
-{
-	(void)data;
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-}
+#include "check_util.h"
 
 /* Is @path marked simulator-only (see simulator_only() in sim/cli/check.c)? */
 static bool simulator_only(const char *path)
@@ -118,80 +29,34 @@ static bool simulator_only(const char *path)
 
 static void check_lesson(const char *path)
 {
-	g_autofree char *out = NULL, *err = NULL;
-	g_autoptr(GError) gerr = NULL;
-	g_autofree char *swaps_before = NULL, *swaps_after = NULL;
-	const char *argv[] = { mmsim(), "check", path, NULL };
-	GPid pid = 0;
-	int status = 0, out_fd, err_fd;
+	const char *argv[] = { "mmsim", "check", path, NULL };
 	g_autofree char *tag = g_strdup_printf("MMSIM_CHECK_TEST=%d-%s", (int)getpid(), path);
-	g_auto(GStrv) envp = g_get_environ();
+	struct check_before before;
+	struct check_run r;
 
 	if (geteuid() != 0)
 		cr_skip_test("mmsim check needs root (pagemap PFNs, stat_refresh)");
-	/*
-	 * One lesson at a time (criterion runs tests in parallel): `check` itself
-	 * waits for another run, but the before/after looks at /proc/swaps and
-	 * /sys/block must not see another test's swap device.
-	 */
-	int lk = open("/tmp/mmsim-test-check.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	cr_assert(lk >= 0 && flock(lk, LOCK_EX) == 0, "cannot lock /tmp/mmsim-test-check.lock");
-	envp = g_environ_setenv(envp, "MMSIM_CHECK_TEST", strchr(tag, '=') + 1, TRUE);
-	g_file_get_contents("/proc/swaps", &swaps_before, NULL, NULL);
-	g_autofree char *zram_before = zram_devices();
-	cr_assert(g_spawn_async_with_pipes(NULL, (char **)argv, envp, G_SPAWN_DO_NOT_REAP_CHILD,
-					   end_with_test, NULL, &pid, NULL, &out_fd, &err_fd, &gerr),
-		  "cannot run %s: %s", argv[0], gerr ? gerr->message : "?");
-	{
-		g_autoptr(GIOChannel) o = g_io_channel_unix_new(out_fd);
-		g_autoptr(GIOChannel) e = g_io_channel_unix_new(err_fd);
-
-		g_io_channel_set_close_on_unref(o, TRUE);
-		g_io_channel_set_close_on_unref(e, TRUE);
-		g_io_channel_read_to_end(o, &out, NULL, NULL);
-		g_io_channel_read_to_end(e, &err, NULL, NULL);
-	}
-	waitpid(pid, &status, 0);
-	cr_assert(WIFEXITED(status), "mmsim check %s did not exit (status %#x)\n%s", path, status,
-		  err);
+	check_test_lock();
+	check_before_take(&before);
+	check_spawn(argv, NULL, tag, NULL, 0, &r);
+	cr_assert(WIFEXITED(r.status), "mmsim check %s did not exit (status %#x)\n%s", path,
+		  r.status, r.err);
 	if (simulator_only(path)) {
-		cr_expect_eq(WEXITSTATUS(status), 3, "mmsim check %s (simulator-only) exited %d\n%s%s",
-			     path, WEXITSTATUS(status), out, err);
-		cr_expect(strstr(err, "a simulator-only lesson, not run on the real kernel: "), "%s",
-			  err);
+		cr_expect_eq(WEXITSTATUS(r.status), 3, "mmsim check %s (simulator-only) exited %d\n%s%s",
+			     path, WEXITSTATUS(r.status), r.out, r.err);
+		cr_expect(strstr(r.err, "a simulator-only lesson, not run on the real kernel: "), "%s",
+			  r.err);
 	} else {
-		cr_expect_eq(WEXITSTATUS(status), 0, "mmsim check %s exited %d\n%s%s", path,
-			     WEXITSTATUS(status), out, err);
-		cr_expect(strstr(out, ", 0 differ"), "%s: disagreements:\n%s", path, out);
-		cr_expect(strstr(out, "expectations failed: 0 on the simulator, 0 on the real kernel"),
-			  "%s: %s", path, out);
+		cr_expect_eq(WEXITSTATUS(r.status), 0, "mmsim check %s exited %d\n%s%s", path,
+			     WEXITSTATUS(r.status), r.out, r.err);
+		cr_expect(strstr(r.out, ", 0 differ"), "%s: disagreements:\n%s", path, r.out);
+		cr_expect(strstr(r.out, "expectations failed: 0 on the simulator, 0 on the real kernel"),
+			  "%s: %s", path, r.out);
 	}
-
-	/* nothing left behind */
-	g_autofree char *dir = g_strdup_printf("mmsim-check-%d-", (int)pid);
-	g_autofree char *shm = g_strdup_printf("mmsim-%d-", (int)pid);
-	DIR *d = opendir("/tmp");
-	struct dirent *e;
-
-	while (d && (e = readdir(d)))
-		cr_expect(strncmp(e->d_name, dir, strlen(dir)) != 0, "left behind: /tmp/%s", e->d_name);
-	if (d)
-		closedir(d);
-	d = opendir("/dev/shm");
-	while (d && (e = readdir(d)))
-		cr_expect(strncmp(e->d_name, shm, strlen(shm)) != 0, "left behind: /dev/shm/%s",
-			  e->d_name);
-	if (d)
-		closedir(d);
-	cr_expect_eq(segments_of(pid), 0, "SysV segments of the run are left");
-	g_file_get_contents("/proc/swaps", &swaps_after, NULL, NULL);
-	cr_expect_str_eq(swaps_after, swaps_before, "a swap device was left");
-	g_autofree char *zram_after = zram_devices();
-	cr_expect_str_eq(zram_after, zram_before, "a zram device was left");
-	/* workers: none may outlive the run */
-	cr_expect_eq(tagged(tag), 0, "processes of the run are left");
-	close(lk);
+	check_expect_nothing_left(r.pid, tag, &before, NULL);
+	check_before_free(&before);
+	check_run_free(&r);
+	check_test_unlock();
 }
 
 /* Every *.scn under @dir, into @out. */
@@ -210,6 +75,12 @@ static void collect(const char *dir, GPtrArray *out)
 		else
 			g_free(path);
 	}
+}
+
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static gint cmp_path(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 struct lesson {
@@ -241,13 +112,12 @@ ParameterizedTestParameters(check, lesson)
 	return cr_make_param_array(struct lesson, l, files->len, free_lessons);
 }
 
-ParameterizedTest(struct lesson *l, check, lesson, .timeout = 60)
+ParameterizedTest(struct lesson *l, check, lesson, .timeout = 90)
 {
 	fprintf(stderr, "mmsim check %s\n", l->path); /* which one, should it time out */
-	if (access("/sys/class/zram-control/hot_add", R_OK) == 0 || !strstr(l->path, "zram"))
-		check_lesson(l->path);
-	else
+	if (strstr(l->path, "zram") && access("/sys/class/zram-control/hot_add", R_OK))
 		cr_skip_test("%s: no zram on this kernel", l->path);
+	check_lesson(l->path);
 }
 
 /* Not root: exit 3 with the reason (run as a user via setpriv when root). */
@@ -258,9 +128,9 @@ Test(check, refuses_without_root, .timeout = 30)
 
 	if (geteuid() == 0)
 		cmd = g_strdup_printf("setpriv --reuid=65534 --regid=65534 --clear-groups %s check "
-				      "./scenarios/anon/zero-page.scn", mmsim());
+				      "./scenarios/anon/zero-page.scn", check_mmsim());
 	else
-		cmd = g_strdup_printf("%s check ./scenarios/anon/zero-page.scn", mmsim());
+		cmd = g_strdup_printf("%s check ./scenarios/anon/zero-page.scn", check_mmsim());
 	cr_assert(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
 	cr_assert(WIFEXITED(status));
 	cr_assert_eq(WEXITSTATUS(status), 3, "exit %d\n%s%s", WEXITSTATUS(status), out, err);

@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -80,6 +81,9 @@ struct checker {
 	GHashTable *victims;	/* reclaim stmt index -> GArray of struct real_victim */
 	GHashTable *before;	/* during a simulated reclaim: the pages resident before */
 	struct scn_backend *real_be;
+	/* issue 9: a test-only fault injected into the real run (MMSIM_CHECK_FAULT) */
+	enum { FAULT_NONE, FAULT_KILL_WORKER, FAULT_PAUSE, FAULT_SWAPON } fault;
+	int fault_line;
 };
 
 /* The counters compared as deltas: the ones that follow the scenario's pages. */
@@ -409,6 +413,38 @@ static const char *placed(const struct scn_stmt *s)
 	return NULL;
 }
 
+/*
+ * issue 9: the real side stops at the first statement after its set-up
+ * failed or a worker died; and the test-only faults of MMSIM_CHECK_FAULT
+ * (docs/check.md) happen before the statement at their line.
+ */
+static bool real_side_goes_on(struct checker *c, const struct scn_stmt *s,
+			      struct scn_backend *be)
+{
+	if (real_backend_failure(be) || real_backend_lost_worker(be) >= 0)
+		return false;
+	if (s->loc.line != c->fault_line)
+		return true;
+	if (c->fault == FAULT_KILL_WORKER) {
+		int id = 0;
+
+		for (guint i = 0; s->proc && i < c->procs->len; i++)
+			if (c->procs->pdata[i] && strcmp(c->procs->pdata[i], s->proc) == 0)
+				id = (int)i;
+		fprintf(stderr, "mmsim check: MMSIM_CHECK_FAULT: SIGKILL to the worker of process %s "
+				"before line %d\n",
+			c->procs->len ? (const char *)c->procs->pdata[id] : "?", s->loc.line);
+		real_backend_kill_worker(be, id);
+	} else if (c->fault == FAULT_PAUSE) {
+		fprintf(stderr, "mmsim check: MMSIM_CHECK_FAULT: paused before line %d\n",
+			s->loc.line);
+		fflush(stderr);
+		for (int i = 0; i < 600; i++) /* a minute; signals end it sooner */
+			g_usleep(100000);
+	}
+	return true;
+}
+
 static bool hook(void *data, const struct scn_file *f, const struct scn_stmt *s,
 		 enum scn_hook_when when, struct scn_backend *be)
 {
@@ -420,6 +456,8 @@ static bool hook(void *data, const struct scn_file *f, const struct scn_stmt *s,
 	if (when == SCN_HOOK_BEFORE) {
 		if (c->next_point == 0 && !g_hash_table_size(c->sys_start))
 			record_start(c, be);
+		if (c->real && !real_side_goes_on(c, s, be))
+			return false;
 		if (c->real && name) {
 			gpointer a = g_hash_table_lookup(c->addr, GINT_TO_POINTER(idx + 1));
 
@@ -883,6 +921,170 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 	return t.differ || t.exp_sim || t.exp_real ? 1 : 0;
 }
 
+/* ---- issue 9: check's own limits (docs/limits.md) ------------------------------ */
+
+/* "1g", "512m", "4096k": a size in the language's units, for messages. */
+static void format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "tgmk";
+	static const int shifts[] = { 40, 30, 20, 10 };
+
+	for (int i = 0; i < 4; i++)
+		if (bytes >= (1ull << shifts[i]) && !(bytes % (1ull << shifts[i]))) {
+			snprintf(buf, len, "%" PRIu64 "%c", bytes >> shifts[i], units[i]);
+			return;
+		}
+	snprintf(buf, len, "%" PRIu64, bytes);
+}
+
+/* A size on the command line: a number with an optional k, m, g, t or p (pages). */
+static bool parse_size_arg(const char *text, uint64_t *out)
+{
+	char *end;
+	uint64_t v, mul = 1;
+
+	if (!text || !g_ascii_isdigit(*text))
+		return false;
+	errno = 0;
+	v = g_ascii_strtoull(text, &end, 10);
+	if (errno)
+		return false;
+	switch (g_ascii_tolower(*end)) {
+	case 0: break;
+	case 'k': mul = 1ull << 10; break;
+	case 'm': mul = 1ull << 20; break;
+	case 'g': mul = 1ull << 30; break;
+	case 't': mul = 1ull << 40; break;
+	case 'p': mul = 4096; break;
+	default: return false;
+	}
+	if (*end && end[1])
+		return false;
+	if (v > UINT64_MAX / mul)
+		return false;
+	*out = v * mul;
+	return true;
+}
+
+/*
+ * The real memory the real run would create, added up statement by
+ * statement: private and anonymous mappings at their size (a fork counts
+ * the private ones again: copy-on-write may copy them all; a shared
+ * anonymous mapping is shared by the child), objects at their
+ * size (a file in the run's directory, tmpfs, a SysV segment), and the
+ * run's swap device. Shared mappings of an object are the object's memory.
+ * An upper bound, as the work limit is. Refused at the statement that takes
+ * the total over @max.
+ */
+static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swap, GError **err)
+{
+	GHashTable *maps = g_hash_table_new(g_str_hash, g_str_equal);    /* counted: bytes */
+	GHashTable *shared = g_hash_table_new(g_str_hash, g_str_equal);  /* shared anonymous */
+	GHashTable *objects = g_hash_table_new(g_str_hash, g_str_equal); /* bytes */
+	uint64_t total = 0, swap = want_swap ? (f->config.swap_pages + 1 + REAL_SWAP_SPARE) * SCN_PAGE_SIZE : 0;
+	int at = -1, config = -1;
+
+	for (int i = 0; i < f->nstmts; i++)
+		if (f->stmts[i].kind == SCN_CONFIG && config < 0)
+			config = i;
+	for (int i = 0; i < f->nstmts && at < 0; i++) {
+		const struct scn_stmt *s = &f->stmts[i];
+		uint64_t old;
+
+		/* the swap device: at the config line, or at the first statement needing it */
+		if (swap && (i == config || (config < 0 && needs_swap(f, s)))) {
+			total += swap;
+			swap = 0;
+		}
+		switch (s->kind) {
+		case SCN_MMAP:
+			if (s->mmap.anon || !s->mmap.shared) {
+				total += s->mmap.size;
+				g_hash_table_insert(maps, s->name, (gpointer)(uintptr_t)s->mmap.size);
+			}
+			if (s->mmap.shared)
+				g_hash_table_add(shared, s->name);
+			else
+				g_hash_table_remove(shared, s->name);
+			break;
+		case SCN_MREMAP:
+			old = (uint64_t)(uintptr_t)g_hash_table_lookup(maps, s->ref.name);
+			if (g_hash_table_contains(maps, s->ref.name) && s->size > old) {
+				total += s->size - old;
+				g_hash_table_insert(maps, s->ref.name, (gpointer)(uintptr_t)s->size);
+			}
+			break;
+		case SCN_FORK: {
+			GHashTableIter it;
+			gpointer k, v;
+
+			g_hash_table_iter_init(&it, maps);
+			while (g_hash_table_iter_next(&it, &k, &v))
+				if (!g_hash_table_contains(shared, k))
+					total += (uint64_t)(uintptr_t)v;
+			break;
+		}
+		case SCN_FILE:
+		case SCN_SHM_OPEN:
+		case SCN_MEMFD:
+		case SCN_SHMGET:
+			total += s->size;
+			g_hash_table_insert(objects, s->name, (gpointer)(uintptr_t)s->size);
+			break;
+		case SCN_FTRUNCATE:
+			old = (uint64_t)(uintptr_t)g_hash_table_lookup(objects, s->object);
+			if (s->size > old) {
+				total += s->size - old;
+				g_hash_table_insert(objects, s->object, (gpointer)(uintptr_t)s->size);
+			}
+			break;
+		default:
+			break;
+		}
+		if (total > max)
+			at = i;
+	}
+	g_hash_table_destroy(maps);
+	g_hash_table_destroy(shared);
+	g_hash_table_destroy(objects);
+	if (at < 0)
+		return true;
+
+	char have[32], lim[32];
+	g_autofree char *what = NULL, *msg = NULL;
+
+	format_size(total, have, sizeof(have));
+	format_size(max, lim, sizeof(lim));
+	what = g_strdup_printf("too much real memory for mmsim check: the real run would create %s "
+			       "up to here (mappings, objects, swap), over the limit of %s (raise it "
+			       "with --max-real-memory; see docs/limits.md)", have, lim);
+	msg = scn_format_error(f, f->stmts[at].loc, what);
+	g_set_error_literal(err, SCN_ERROR, SCN_ERROR_REFUSED, msg);
+	return false;
+}
+
+/* MMSIM_CHECK_FAULT (test-only, docs/check.md): kill-worker:LINE, pause:LINE, swapon. */
+static bool parse_fault(struct checker *c)
+{
+	const char *v = getenv("MMSIM_CHECK_FAULT");
+	char *end;
+
+	if (!v || !*v)
+		return true;
+	if (strcmp(v, "swapon") == 0) {
+		c->fault = FAULT_SWAPON;
+		return true;
+	}
+	if (g_str_has_prefix(v, "kill-worker:"))
+		c->fault = FAULT_KILL_WORKER, v += strlen("kill-worker:");
+	else if (g_str_has_prefix(v, "pause:"))
+		c->fault = FAULT_PAUSE, v += strlen("pause:");
+	else
+		return false;
+	c->fault_line = (int)strtol(v, &end, 10);
+	return g_ascii_isdigit(*v) && !*end && c->fault_line > 0;
+}
+
 /* ---- the command ----------------------------------------------------------- */
 
 static enum scn_status run_side(struct checker *c, struct scn_backend *be, char **out,
@@ -934,6 +1136,14 @@ static char *simulator_only(const char *path)
 
 int check_file(const char *path, bool json, FILE *out)
 {
+	struct check_options o = { .max_real_memory = CHECK_MAX_REAL_MEMORY,
+				   .timeout = CHECK_TIMEOUT };
+
+	return check_file_opts(path, json, out, &o);
+}
+
+int check_file_opts(const char *path, bool json, FILE *out, const struct check_options *opt)
+{
 	g_autoptr(GError) err = NULL;
 	struct scn_file *f = scn_parse_file(path, &err);
 	struct checker c = { 0 };
@@ -966,6 +1176,18 @@ int check_file(const char *path, bool json, FILE *out)
 		want_swap |= needs_swap(f, &f->stmts[i]);
 	c.victims = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
 					  (GDestroyNotify)g_array_unref);
+	if (!parse_fault(&c)) {
+		fprintf(stderr, "mmsim check: MMSIM_CHECK_FAULT=%s is not understood (test-only: "
+				"kill-worker:LINE, pause:LINE or swapon; docs/check.md)\n",
+			getenv("MMSIM_CHECK_FAULT"));
+		status = 2;
+		goto out;
+	}
+	if (!real_memory_ok(f, opt->max_real_memory, want_swap, &err)) {
+		fprintf(stderr, "%s\n", err->message);
+		status = 2;
+		goto out;
+	}
 
 	st = run_side(&c, NULL, &sim_out, &err);
 	if (st == SCN_REFUSED) {
@@ -977,8 +1199,17 @@ int check_file(const char *path, bool json, FILE *out)
 	GString *have = g_string_new(""), *differ = g_string_new("");
 
 	settings(&f->config, have, differ);
+	if (opt->timeout) { /* from here: waiting for another run counts too */
+		g_autofree char *msg = g_strdup_printf(
+			"mmsim check: %s: the real run did not finish within %u s (--timeout): it was "
+			"ended, and its workers, files, shared memory and swap device removed", path,
+			opt->timeout);
+
+		real_backend_deadline(opt->timeout, msg);
+	}
 	c.real_be = real_backend_create(&f->config, &why);
 	if (!c.real_be) {
+		real_backend_deadline(0, NULL);
 		fprintf(stderr, "mmsim check: %s: the real run could not be set up: %s\n", path, why);
 		g_free(why);
 		g_string_free(have, TRUE);
@@ -986,6 +1217,8 @@ int check_file(const char *path, bool json, FILE *out)
 		status = 3;
 		goto out;
 	}
+	if (c.fault == FAULT_SWAPON)
+		real_backend_fail_swapon(c.real_be);
 	if (want_swap) {
 		char *others = NULL;
 		bool zram = f->config.swap_device == SCN_SWAP_ZRAM;
@@ -994,6 +1227,7 @@ int check_file(const char *path, bool json, FILE *out)
 			fprintf(stderr, "mmsim check: %s: the real run's swap device could not be set "
 					"up: %s\n", path, why);
 			g_free(why);
+			real_backend_deadline(0, NULL);
 			c.real_be->ops->destroy(c.real_be);
 			g_string_free(have, TRUE);
 			g_string_free(differ, TRUE);
@@ -1022,10 +1256,21 @@ int check_file(const char *path, bool json, FILE *out)
 	st = run_side(&c, c.real_be, &real_out, &err);
 	int lost = real_backend_lost_worker(c.real_be);
 	struct real_noise end;
+	char *failure = g_strdup(real_backend_failure(c.real_be));
 
 	real_backend_noise(c.real_be, &end);
 
+	real_backend_deadline(0, NULL);
 	c.real_be->ops->destroy(c.real_be);
+	if (failure) {
+		fprintf(stderr, "mmsim check: %s: the real run could not finish: %s (everything it "
+				"created was removed)\n", path, failure);
+		g_free(failure);
+		status = 3;
+		g_string_free(have, TRUE);
+		g_string_free(differ, TRUE);
+		goto out;
+	}
 	if (st == SCN_REFUSED) {
 		fprintf(stderr, "mmsim check: %s: the real run was refused: %s\n", path, err->message);
 		status = 3;
@@ -1034,8 +1279,9 @@ int check_file(const char *path, bool json, FILE *out)
 		goto out;
 	}
 	if (lost >= 0) {
-		fprintf(stderr, "mmsim check: %s: the worker of process %s died during the run\n", path,
-			(const char *)c.procs->pdata[lost]);
+		fprintf(stderr, "mmsim check: %s: the worker of process %s died during the run (killed "
+				"from outside); the run was ended and everything it created removed\n",
+			path, (const char *)c.procs->pdata[lost]);
 		status = 3;
 		g_string_free(have, TRUE);
 		g_string_free(differ, TRUE);
@@ -1099,9 +1345,18 @@ out:
 int cmd_check(int argc, char **argv)
 {
 	gboolean json = FALSE;
+	char *max_mem = NULL;
+	int timeout = CHECK_TIMEOUT;
+	struct check_options o = { .max_real_memory = CHECK_MAX_REAL_MEMORY };
 	GOptionEntry entries[] = {
 		{ "json", 0, 0, G_OPTION_ARG_NONE, &json,
 		  "write the comparison as JSON instead of the readable report", NULL },
+		{ "max-real-memory", 0, 0, G_OPTION_ARG_STRING, &max_mem,
+		  "refuse a scenario whose real run would create more than SIZE of mappings, "
+		  "objects and swap (default 1g; k, m, g, t or p for pages)", "SIZE" },
+		{ "timeout", 0, 0, G_OPTION_ARG_INT, &timeout,
+		  "end the real run after SECONDS, clean up, exit 3 (default 120; 0: no limit)",
+		  "SECONDS" },
 		{ NULL }
 	};
 	g_autoptr(GOptionContext) ctx =
@@ -1116,17 +1371,35 @@ int cmd_check(int argc, char **argv)
 		     "frame sharing, faults, rss, smaps, page cache, system counters as deltas.\n"
 		     "See docs/check.md.\n"
 		     "\n"
+		     "Limits (docs/limits.md): a scenario whose real run would create more than\n"
+		     "--max-real-memory is refused (exit 2, at the statement that crosses it); a real\n"
+		     "run longer than --timeout is ended and cleaned up (exit 3).\n"
+		     "\n"
 		     "Exit status: 0 both agreed and every expectation held on both; 1 they\n"
 		     "disagreed or an expectation failed; 2 the file could not be parsed or was\n"
-		     "refused; 3 the real run could not be set up (the reason on standard error).");
+		     "refused; 3 the real run could not be set up or could not finish (the reason\n"
+		     "on standard error).");
 	if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
 		fprintf(stderr, "mmsim check: %s\n", err->message);
 		return 2;
 	}
+	if (max_mem && !parse_size_arg(max_mem, &o.max_real_memory)) {
+		fprintf(stderr, "mmsim check: --max-real-memory: '%s' is not a size (like 512m or 2g)\n",
+			max_mem);
+		g_free(max_mem);
+		return 2;
+	}
+	g_free(max_mem);
+	if (timeout < 0) {
+		fprintf(stderr, "mmsim check: --timeout: %d is not a number of seconds (0: no limit)\n",
+			timeout);
+		return 2;
+	}
+	o.timeout = (unsigned)timeout;
 	if (argc != 2) {
 		fprintf(stderr, "mmsim check: give one scenario file (try: mmsim check "
 				"scenarios/anon/zero-page.scn)\n");
 		return 2;
 	}
-	return check_file(argv[1], json, stdout);
+	return check_file_opts(argv[1], json, stdout, &o);
 }

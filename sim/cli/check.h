@@ -9,7 +9,19 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <stdint.h>
+
 int cmd_check(int argc, char **argv);
+
+/* check's own limits (docs/limits.md): the defaults of --max-real-memory and --timeout */
+#define CHECK_MAX_REAL_MEMORY ((uint64_t)1 << 30)
+#define CHECK_TIMEOUT 120
+
+struct check_options {
+	uint64_t max_real_memory; /* bytes of mappings, objects and swap the real run may create */
+	unsigned timeout;	  /* seconds the real run may take; 0: no limit */
+};
+int check_file_opts(const char *path, bool json, FILE *out, const struct check_options *opt);
 /* Check one file; the report (or JSON) to @out. Returns the exit status. */
 int check_file(const char *path, bool json, FILE *out);
 

@@ -110,6 +110,9 @@ struct real_backend {
 	uint64_t swapcached_start; /* meminfo SwapCached (kB) at swapon */
 	uint64_t writeback_start;  /* meminfo Writeback (kB) at the start */
 	GArray *victims;	   /* struct real_victim: the next reclaim's */
+	/* issue 9: why the run cannot go on, and the test-only injected faults */
+	char *failure;		/* a set-up step of the backend failed (g_free) */
+	bool fail_swapon;	/* MMSIM_CHECK_FAULT=swapon */
 };
 
 static struct real_backend *to_real(struct scn_backend *be)
@@ -240,14 +243,136 @@ static void cleanup(struct real_backend *rb)
 	remove_dir(rb->dir);
 }
 
+/* ---- issue 9: the machine-wide lock, the run's base directory, the deadline ---- */
+
+/*
+ * One real run at a time on the machine: /tmp/mmsim-check.lock, flock'ed.
+ * The holder unlinks it before unlocking, so no file is left behind; a
+ * waiter that then gets the lock of an unlinked file tries again (the
+ * usual lock-file protocol). A crashed holder leaves the empty file, which
+ * the next run locks, and removes when it is done.
+ */
+#define LOCK_PATH "/tmp/mmsim-check.lock"
+static int lock_fd = -1;
+
+static int take_lock(void)
+{
+	for (;;) {
+		struct stat a, b;
+		int fd = open(LOCK_PATH, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX | LOCK_NB) && errno == EWOULDBLOCK)
+			fprintf(stderr, "mmsim check: waiting for another mmsim check to finish "
+					"(" LOCK_PATH "; --timeout counts the wait)\n");
+		else if (lock_fd < 0 && fstat(fd, &a) == 0 && stat(LOCK_PATH, &b) == 0 &&
+			 a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			lock_fd = fd;
+			return 0;
+		}
+		if (flock(fd, LOCK_EX)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		if (fstat(fd, &a) == 0 && stat(LOCK_PATH, &b) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
+			lock_fd = fd;
+			return 0;
+		}
+		close(fd); /* the previous holder removed it meanwhile */
+	}
+}
+
+/* Async-signal-safe. */
+static void release_lock(void)
+{
+	if (lock_fd < 0)
+		return;
+	unlink(LOCK_PATH);
+	close(lock_fd);
+	lock_fd = -1;
+}
+
+/* Where run directories go: $MMSIM_CHECK_TMPDIR (docs/check.md), else /tmp. */
+static const char *run_base(void)
+{
+	const char *d = getenv("MMSIM_CHECK_TMPDIR");
+
+	return d && *d == '/' ? d : "/tmp";
+}
+
+static void say_safe(const char *a, const char *b, const char *c)
+{
+	if (a && write(2, a, strlen(a)) < 0)
+		return;
+	if (b && write(2, b, strlen(b)) < 0)
+		return;
+	if (c && write(2, c, strlen(c)) < 0)
+		return;
+}
+
 static void on_signal(int sig)
+{
+	const char *name = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
+
+	if (live)
+		cleanup(live);
+	live = NULL;
+	release_lock();
+	say_safe("mmsim check: ", name, ": the real run was ended; its workers, files, shared "
+					"memory and swap device were removed\n");
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static char deadline_msg[512];
+
+static void on_deadline(int sig)
 {
 	if (live)
 		cleanup(live);
 	live = NULL;
-	signal(sig, SIG_DFL);
-	raise(sig);
+	release_lock();
+	say_safe(deadline_msg, NULL, NULL);
+	_exit(3);
 }
+
+void real_backend_deadline(unsigned seconds, const char *msg)
+{
+	struct sigaction sa = { .sa_handler = on_deadline };
+
+	if (!seconds) {
+		alarm(0);
+		return;
+	}
+	snprintf(deadline_msg, sizeof(deadline_msg), "%s\n", msg);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(seconds);
+}
+
+const char *real_backend_failure(struct scn_backend *be)
+{
+	return to_real(be)->failure;
+}
+
+void real_backend_fail_swapon(struct scn_backend *be)
+{
+	to_real(be)->fail_swapon = true;
+}
+
+int real_backend_kill_worker(struct scn_backend *be, int id)
+{
+	struct real_backend *rb = to_real(be);
+
+	if ((guint)id >= rb->procs->len || !proc(rb, id)->alive)
+		return -ESRCH;
+	return kill(proc(rb, id)->pid, SIGKILL) ? -errno : 0;
+}
+
+/* ---- end of issue 9's block ---- */
 
 static bool pid_alive(pid_t pid)
 {
@@ -256,7 +381,7 @@ static bool pid_alive(pid_t pid)
 
 void real_backend_remove_stale(void)
 {
-	DIR *d = opendir("/tmp");
+	DIR *d = opendir(run_base());
 	struct dirent *e;
 
 	if (d) {
@@ -270,7 +395,7 @@ void real_backend_remove_stale(void)
 			pid = (pid_t)atoi(e->d_name + strlen(DIR_PREFIX));
 			if (pid_alive(pid))
 				continue;
-			snprintf(dir, sizeof(dir), "/tmp/%s", e->d_name);
+			snprintf(dir, sizeof(dir), "%s/%s", run_base(), e->d_name);
 			snprintf(line, sizeof(line), "%s/manifest", dir);
 			m = fopen(line, "r");
 			while (m && fgets(line, sizeof(line), m)) {
@@ -737,8 +862,10 @@ static int fill(int fd, uint64_t size)
 
 		for (int i = 0; i < 512; i++)
 			buf[i] = pos + (uint64_t)i * 8;
-		if (pwrite(fd, buf, n, (off_t)pos) != (ssize_t)n)
-			return -errno;
+		ssize_t w = pwrite(fd, buf, n, (off_t)pos);
+
+		if (w != (ssize_t)n) /* a short write is a full disk (errno says nothing) */
+			return w < 0 ? -errno : -ENOSPC;
 	}
 	return 0;
 }
@@ -752,16 +879,21 @@ static int real_file(struct scn_backend *be, int id, const char *name, uint64_t 
 	changed(rb);
 	o->path = g_strdup_printf("%s/%s", rb->dir, name);
 	o->fd = open(o->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (o->fd < 0)
-		return -errno;
-	o->kind = OBJ_FILE;
-	err = fill(o->fd, size);
-	if (err)
-		return err;
-	rb->setup_pages += (size + 4095) / 4096;
+	err = o->fd < 0 ? -errno : 0;
+	if (!err) {
+		o->kind = OBJ_FILE;
+		err = fill(o->fd, size);
+		rb->setup_pages += (size + 4095) / 4096;
+	}
 	/* clean either way; cached=all keeps the order-0 pages write() left */
-	if (fdatasync(o->fd))
-		return -errno;
+	if (!err && fdatasync(o->fd))
+		err = -errno;
+	if (err) { /* issue 9: the file is the backend's set-up, not the scenario's claim */
+		if (!rb->failure)
+			rb->failure = g_strdup_printf("cannot create file %s (%s): %s", name, o->path,
+						      g_strerror(-err));
+		return err;
+	}
 	if (!cached)
 		posix_fadvise(o->fd, 0, 0, POSIX_FADV_DONTNEED);
 	return 0;
@@ -1444,8 +1576,10 @@ int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char
 			for (uint64_t pos = 0; pos < len; pos += sizeof(zero)) {
 				size_t n = len - pos < sizeof(zero) ? (size_t)(len - pos) : sizeof(zero);
 
-				if (pwrite(fd, zero, n, (off_t)pos) != (ssize_t)n) {
-					err = -errno;
+				ssize_t w = pwrite(fd, zero, n, (off_t)pos);
+
+				if (w != (ssize_t)n) { /* short: a full disk, errno unset */
+					err = w < 0 ? -errno : -ENOSPC;
 					close(fd);
 					*why = g_strdup_printf("cannot write %s: %s", rb->swap_path,
 							       g_strerror(-err));
@@ -1467,6 +1601,11 @@ int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char
 		return err;
 	}
 	rb->swapcached_start = meminfo_now(rb, "SwapCached");
+	if (rb->fail_swapon) { /* issue 9: test-only, MMSIM_CHECK_FAULT=swapon */
+		*why = g_strdup_printf("swapon %s: %s (injected by MMSIM_CHECK_FAULT=swapon)",
+				       rb->swap_path, g_strerror(EIO));
+		return -EIO;
+	}
 	if (swapon(rb->swap_path, flags)) {
 		err = -errno;
 		*why = g_strdup_printf("swapon %s: %s%s", rb->swap_path, g_strerror(errno),
@@ -1522,6 +1661,7 @@ static void real_destroy(struct scn_backend *be)
 	}
 	cleanup(rb);
 	live = NULL;
+	release_lock(); /* issue 9: nothing left in /tmp */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
@@ -1556,6 +1696,7 @@ static void real_destroy(struct scn_backend *be)
 	g_hash_table_destroy(rb->mi_start);
 	g_hash_table_destroy(rb->mi_base);
 	g_free(rb->dir);
+	g_free(rb->failure);
 	g_free(rb);
 }
 
@@ -1621,7 +1762,7 @@ static uint64_t find_zero_pfn(void)
 struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why)
 {
 	struct real_backend *rb;
-	char tmpl[128];
+	char tmpl[4200];
 	g_autofree char *path = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -1640,22 +1781,19 @@ struct scn_backend *real_backend_create(const struct scn_config *cfg, char **why
 	 * state and the counters. The lock goes with the process, crash or not.
 	 */
 	{
-		int lk = open("/tmp/mmsim-check.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		int err = take_lock(); /* released by destroy, a signal or the deadline */
 
-		if (lk < 0 || flock(lk, LOCK_EX)) {
-			*why = g_strdup_printf("cannot lock /tmp/mmsim-check.lock: %s",
-					       g_strerror(errno));
-			if (lk >= 0)
-				close(lk);
+		if (err) {
+			*why = g_strdup_printf("cannot lock " LOCK_PATH ": %s", g_strerror(-err));
 			return NULL;
 		}
-		/* kept open (and locked) until the process ends */
 	}
 	real_backend_remove_stale();
-	snprintf(tmpl, sizeof(tmpl), "/tmp/" DIR_PREFIX "%d-XXXXXX", (int)getpid());
+	snprintf(tmpl, sizeof(tmpl), "%s/" DIR_PREFIX "%d-XXXXXX", run_base(), (int)getpid());
 	if (!mkdtemp(tmpl)) {
-		*why = g_strdup_printf("cannot create a private directory under /tmp: %s",
+		*why = g_strdup_printf("cannot create a private directory under %s: %s", run_base(),
 				       g_strerror(errno));
+		release_lock();
 		return NULL;
 	}
 	rb = g_new0(struct real_backend, 1);

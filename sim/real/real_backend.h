@@ -88,4 +88,25 @@ int real_backend_lost_worker(struct scn_backend *be);
 /* Remove what crashed earlier runs left behind (called by real_backend_create). */
 void real_backend_remove_stale(void);
 
+/* ---- issue 9: limits and test-only fault injection (docs/check.md) ---- */
+
+/*
+ * Why the real run cannot go on (a step of the backend's own set-up failed,
+ * such as writing a scenario file into a full directory), or NULL.
+ */
+const char *real_backend_failure(struct scn_backend *be);
+
+/*
+ * In @seconds, end the run wherever it is: remove everything it created
+ * (as on SIGTERM), print @msg on standard error and exit with status 3.
+ * 0 cancels.
+ */
+void real_backend_deadline(unsigned seconds, const char *msg);
+
+/* Test-only (MMSIM_CHECK_FAULT): the next swapon fails after the device is made. */
+void real_backend_fail_swapon(struct scn_backend *be);
+
+/* Test-only (MMSIM_CHECK_FAULT): SIGKILL the worker of process @id. */
+int real_backend_kill_worker(struct scn_backend *be, int id);
+
 #endif /* MMSIM_REAL_BACKEND_H */
