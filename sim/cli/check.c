@@ -981,7 +981,9 @@ static bool real_memory_ok(const struct scn_file *f, uint64_t max, bool want_swa
 	GHashTable *maps = g_hash_table_new(g_str_hash, g_str_equal);    /* counted: bytes */
 	GHashTable *shared = g_hash_table_new(g_str_hash, g_str_equal);  /* shared anonymous */
 	GHashTable *objects = g_hash_table_new(g_str_hash, g_str_equal); /* bytes */
-	uint64_t total = 0, swap = want_swap ? (f->config.swap_pages + 1 + REAL_SWAP_SPARE) * SCN_PAGE_SIZE : 0;
+	/* the swap device: its header page, the scenario's slots, the spare ones */
+	uint64_t total = 0,
+		 swap = want_swap ? (f->config.swap_pages + 1 + REAL_SWAP_SPARE) * SCN_PAGE_SIZE : 0;
 	int at = -1, config = -1;
 
 	for (int i = 0; i < f->nstmts; i++)

@@ -1225,6 +1225,23 @@ static char *read_proc(pid_t pid, const char *file)
  * VMAs the scenario made (anon: Anonymous; file and shmem: the rest of Rss,
  * by the VMA's backing; swap: Swap of private VMAs, as VmSwap counts PTEs).
  */
+/*
+ * Is line @l of smaps a VMA's first line, "START-END perms ..."? Parsed by
+ * hand: sscanf() measures the whole rest of the text at every call.
+ */
+static bool vma_header(const char *l, unsigned long *s, unsigned long *e)
+{
+	char *end;
+
+	if (!g_ascii_isxdigit(*l))
+		return false;
+	*s = strtoul(l, &end, 16);
+	if (*end != '-' || !g_ascii_isxdigit(end[1]))
+		return false;
+	*e = strtoul(end + 1, &end, 16);
+	return *end == ' ';
+}
+
 /* Process @p's smaps, read once per state (a point reads it for every mapping and key). */
 static const char *smaps_of(struct real_backend *rb, struct real_proc *p)
 {
@@ -1251,7 +1268,7 @@ static void real_observe_rss(struct scn_backend *be, int id, struct scn_rss *rss
 		unsigned long s, e;
 		uint64_t kb;
 
-		if (sscanf(l, "%lx-%lx ", &s, &e) == 2 && strchr(l, '-') < strchr(l, ' ')) {
+		if (vma_header(l, &s, &e)) {
 			char *path = strchr(l, '/');
 
 			if (path && nl && path > nl)
@@ -1294,7 +1311,7 @@ static int real_observe_smaps(struct scn_backend *be, int id, uint64_t start, ui
 		const char *nl = strchr(l, '\n');
 		unsigned long s, e;
 
-		if (sscanf(l, "%lx-%lx ", &s, &e) == 2 && strchr(l, '-') < strchr(l, ' '))
+		if (vma_header(l, &s, &e))
 			in = s < end && e > start;
 		else if (in && strncmp(l, key, n) == 0 && l[n] == ':')
 			*bytes += strtoull(l + n + 1, NULL, 10) << 10;
