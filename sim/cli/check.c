@@ -558,6 +558,43 @@ static bool read_num(const char *path, uint64_t *v)
 }
 
 /* The real kernel's settings, and which differ from the file's config. */
+/*
+ * A running DAMON context with a pageout scheme (mm/damon) reclaims memory
+ * it finds idle, from any process, in the background: a page can leave the
+ * page cache or go to swap between two steps of the scenario. Said in the
+ * report's header (read-only: the settings are the machine's).
+ */
+static void damon_pageout(GString *have)
+{
+	static const char base[] = "/sys/kernel/mm/damon/admin/kdamonds";
+	g_autoptr(GDir) d = g_dir_open(base, 0, NULL);
+	const char *k;
+
+	while (d && (k = g_dir_read_name(d))) {
+		g_autofree char *state = NULL, *action = NULL, *age = NULL, *aggr = NULL;
+		g_autofree char *dir = g_strdup_printf("%s/%s/contexts/0", base, k);
+		g_autofree char *p = g_strdup_printf("%s/%s/state", base, k);
+
+		if (!g_ascii_isdigit(*k) || !g_file_get_contents(p, &state, NULL, NULL) ||
+		    strcmp(g_strstrip(state), "on"))
+			continue;
+		g_free(p);
+		p = g_strdup_printf("%s/schemes/0/action", dir);
+		if (!g_file_get_contents(p, &action, NULL, NULL) || strcmp(g_strstrip(action), "pageout"))
+			continue;
+		g_free(p);
+		p = g_strdup_printf("%s/schemes/0/access_pattern/age/min", dir);
+		g_file_get_contents(p, &age, NULL, NULL);
+		g_free(p);
+		p = g_strdup_printf("%s/monitoring_attrs/intervals/aggr_us", dir);
+		g_file_get_contents(p, &aggr, NULL, NULL);
+		g_string_append_printf(have, ", DAMON pageout on (kdamond %s reclaims memory idle for "
+					     "%.0f s, judged by region: a fresh page can go within "
+					     "seconds; docs/divergences.md)",
+				       k, age && aggr ? strtod(age, NULL) * strtod(aggr, NULL) / 1e6 : 0.0);
+	}
+}
+
 static void settings(const struct scn_config *cfg, GString *have, GString *differ)
 {
 	struct utsname u;
@@ -603,6 +640,7 @@ static void settings(const struct scn_config *cfg, GString *have, GString *diffe
 	if (g_file_get_contents("/sys/kernel/mm/transparent_hugepage/enabled", &thp, NULL, NULL))
 		g_string_append_printf(have, ", THP %s (off for the mappings: MADV_NOHUGEPAGE)",
 				       g_strstrip(thp));
+	damon_pageout(have);
 }
 
 /* ---- the report ---------------------------------------------------------- */
@@ -699,6 +737,32 @@ static bool sysv_cache_line(struct checker *c, int line)
  * compared as counts of swap-cache pages instead (reported, not silently
  * passed).
  */
+static bool ra_word_only(const char *a, const char *b);
+
+/*
+ * Another process's swap-ins move the kernel's global readahead state too
+ * (the hits that size the next window): after readahead, with swap I/O not
+ * the scenario's since the start, the windows may differ and with them the
+ * fault counts. Those are then compared with the window, as counts.
+ */
+static bool ra_foreign(const struct point *pt, const struct field *a)
+{
+	return pt->noise.swap_io && a->cat == CAT_PROC && g_str_has_suffix(a->key, " faults");
+}
+
+/* Is @line an expect at a point after readahead while another process swapped? */
+static bool ra_foreign_line(struct checker *c, int line)
+{
+	for (guint i = 0; i < c->points->len; i++) {
+		struct point *pt = &g_array_index(c->points, struct point, i);
+
+		if (c->f->stmts[pt->stmt].loc.line == line && pt->noise.swap_io &&
+		    (pt->ra[0] > 0 || pt->ra[1] > 0))
+			return true;
+	}
+	return false;
+}
+
 static bool ra_word_only(const char *a, const char *b)
 {
 	g_auto(GStrv) wa = g_strsplit(a, " ", -1);
@@ -800,7 +864,7 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 			}
 			if (after_ra && ((a->cat == CAT_PAGE && ra_word_only(a->value, b->value)) ||
 					 ((a->cat == CAT_SYSTEM || a->cat == CAT_PROC) && ra_counter(a->key) &&
-					  ra_sim != ra_real))) {
+					  ra_sim != ra_real) || ra_foreign(pt, a))) {
 				ra_aside++;
 				continue;
 			}
@@ -873,6 +937,10 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 		if (!ms && busy_counter_line(c, line)) {
 			t.set_aside++;
 			continue; /* a system counter on a busy machine: not compared */
+		}
+		if (!ms && ra_foreign_line(c, line)) {
+			t.ra_points++;
+			continue; /* a readahead window another process's swap-ins moved */
 		}
 		if (ms)
 			t.exp_sim++;
