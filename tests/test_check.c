@@ -9,9 +9,11 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,6 +120,73 @@ ParameterizedTest(struct lesson *l, check, lesson, .timeout = 90)
 	if (strstr(l->path, "zram") && access("/sys/class/zram-control/hot_add", R_OK))
 		cr_skip_test("%s: no zram on this kernel", l->path);
 	check_lesson(l->path);
+}
+
+/*
+ * Background reclaim (what this machine kind's DAMON does): a thread pages
+ * out pages of the run's file as the run goes. Each real run sees more
+ * evicted entries (cachestat) than the simulator has, says so, and is run
+ * again, at most 3 times; the differences are then shown, not hidden.
+ */
+static volatile gint evicting;
+
+static gpointer evictor(gpointer data)
+{
+	(void)data;
+	while (g_atomic_int_get(&evicting)) {
+		g_autoptr(GDir) d = g_dir_open("/tmp", 0, NULL);
+		const char *name;
+
+		while (d && (name = g_dir_read_name(d))) {
+			g_autofree char *path = g_strdup_printf("/tmp/%s/data", name);
+			int fd = g_str_has_prefix(name, "mmsim-check-") ? open(path, O_RDONLY) : -1;
+			volatile char *p;
+
+			if (fd < 0)
+				continue;
+			p = mmap(NULL, 4 * 4096, PROT_READ, MAP_SHARED, fd, 40 * 4096);
+			if (p != MAP_FAILED) {
+				(void)(p[0] + p[4096]);
+				madvise((void *)p, 4 * 4096, MADV_PAGEOUT);
+				munmap((void *)p, 4 * 4096);
+			}
+			close(fd);
+		}
+		g_usleep(20000);
+	}
+	return NULL;
+}
+
+Test(check, background_reclaim_is_detected, .timeout = 90)
+{
+	const char *argv[] = { "mmsim", "check", "scenarios/file/fault-around.scn", NULL };
+	g_autofree char *tag = g_strdup_printf("MMSIM_CHECK_TEST=%d-evict", (int)getpid());
+	struct check_before before;
+	struct check_run r;
+	GThread *t;
+
+	if (geteuid() != 0)
+		cr_skip_test("mmsim check needs root (pagemap PFNs, stat_refresh)");
+	check_test_lock();
+	check_before_take(&before);
+	g_atomic_int_set(&evicting, 1);
+	t = g_thread_new("evictor", evictor, NULL);
+	check_spawn(argv, NULL, tag, NULL, 0, &r);
+	g_atomic_int_set(&evicting, 0);
+	g_thread_join(t);
+	cr_assert(WIFEXITED(r.status), "status %#x\n%s", r.status, r.err);
+	cr_expect_eq(WEXITSTATUS(r.status), 1, "exit %d\n%s%s", WEXITSTATUS(r.status), r.out,
+		     r.err);
+	for (int i = 1; i <= 3; i++) {
+		g_autofree char *said = g_strdup_printf("real run %d of at most 3: the machine "
+							"reclaimed", i);
+
+		cr_expect(strstr(r.out, said), "no '%s' in\n%s", said, r.out);
+	}
+	check_expect_nothing_left(r.pid, tag, &before, NULL);
+	check_before_free(&before);
+	check_run_free(&r);
+	check_test_unlock();
 }
 
 /* Not root: exit 3 with the reason (run as a user via setpriv when root). */

@@ -16,6 +16,7 @@ int cmd_check(int argc, char **argv);
 /* check's own limits (docs/limits.md): the defaults of --max-real-memory and --timeout */
 #define CHECK_MAX_REAL_MEMORY ((uint64_t)1 << 30)
 #define CHECK_TIMEOUT 120
+#define CHECK_ATTEMPTS 3 /* real runs when the machine reclaims the scenario's pages behind its back */
 
 struct check_options {
 	uint64_t max_real_memory; /* bytes of mappings, objects and swap the real run may create */

@@ -1664,6 +1664,23 @@ static enum scn_cache_state real_observe_cache(struct scn_backend *be, int id, u
 	return SCN_CACHE_EMPTY;
 }
 
+/*
+ * Value entries in object @id's page cache: shadows of evicted pages, or a
+ * tmpfs file's swap entries (cachestat(2), Linux 6.5: nr_evicted); -1 when
+ * the kernel cannot say or the object has no file (SysV).
+ */
+int64_t real_backend_evicted(struct scn_backend *be, int id)
+{
+	struct real_obj *o = obj(to_real(be), id);
+	struct { uint64_t off, len; } range = { 0, 0 }; /* len 0: to the end */
+	struct { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; } cs;
+
+	if (o->kind == OBJ_SYSV || o->kind == OBJ_NONE || o->fd < 0 ||
+	    syscall(451 /* cachestat */, o->fd, &range, &cs, 0))
+		return -1;
+	return (int64_t)cs.nr_evicted;
+}
+
 /* ---- set up and tear down ---------------------------------------------------- */
 
 static void real_destroy(struct scn_backend *be)

@@ -82,6 +82,13 @@ struct real_victim {
 /* The victims of the next `reclaim` (copied). */
 void real_backend_set_victims(struct scn_backend *be, const struct real_victim *v, size_t n);
 
+/*
+ * Value entries in object @id's page cache now (shadows, tmpfs swap
+ * entries), from cachestat(2); -1 when unknown. More than the simulator
+ * has means the machine reclaimed pages of the scenario in the background.
+ */
+int64_t real_backend_evicted(struct scn_backend *be, int id);
+
 /* A worker died without being told to (killed from outside); its process number, or -1. */
 int real_backend_lost_worker(struct scn_backend *be);
 
