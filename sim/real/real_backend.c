@@ -1672,13 +1672,15 @@ static enum scn_cache_state real_observe_cache(struct scn_backend *be, int id, u
 int64_t real_backend_evicted(struct scn_backend *be, int id)
 {
 	struct real_obj *o = obj(to_real(be), id);
-	struct { uint64_t off, len; } range = { 0, 0 }; /* len 0: to the end */
-	struct { uint64_t nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted; } cs;
+	/* struct cachestat_range { off, len } (len 0: to the end); struct cachestat {
+	 * nr_cache, nr_dirty, nr_writeback, nr_evicted, nr_recently_evicted }:
+	 * Debian 12's headers predate them */
+	uint64_t range[2] = { 0, 0 }, cs[5] = { 0 };
 
 	if (o->kind == OBJ_SYSV || o->kind == OBJ_NONE || o->fd < 0 ||
-	    syscall(451 /* cachestat */, o->fd, &range, &cs, 0))
+	    syscall(451 /* cachestat */, o->fd, range, cs, 0))
 		return -1;
-	return (int64_t)cs.nr_evicted;
+	return (int64_t)cs[3];
 }
 
 /* ---- set up and tear down ---------------------------------------------------- */
