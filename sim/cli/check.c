@@ -606,7 +606,41 @@ static void damon_pageout(GString *have)
 	}
 }
 
-static void settings(const struct scn_config *cfg, GString *have, GString *differ)
+/*
+ * Which swap readahead the kernel will use for the run's swap file (in
+ * /tmp): VMA-based when vma_ra_enabled and the device is not rotational,
+ * cluster readahead otherwise (swap_use_vma_readahead, mm/swap_state.c).
+ */
+static void swap_readahead(const struct scn_config *cfg, bool swap, GString *have,
+			   GString *differ)
+{
+	g_autofree char *vma = NULL, *rot = NULL;
+	struct stat st;
+	bool use_vma;
+
+	if (!g_file_get_contents("/sys/kernel/mm/swap/vma_ra_enabled", &vma, NULL, NULL) ||
+	    stat("/tmp", &st))
+		return;
+	rot = g_strdup_printf("/sys/dev/block/%u:%u/queue/rotational", major(st.st_dev),
+			      minor(st.st_dev));
+	uint64_t rotational = 1;
+
+	read_num(rot, &rotational);
+	use_vma = strncmp(vma, "true", 4) == 0 && !rotational;
+	g_string_append_printf(have, ", swap readahead %s (vma_ra_enabled %s, /tmp %srotational)",
+			       use_vma ? "vma" : "cluster", g_strstrip(vma), rotational ? "" : "non-");
+	if (swap && cfg->swap_device != SCN_SWAP_ZRAM && use_vma != (cfg->swap_ra == SCN_SWAP_RA_VMA))
+		g_string_append_printf(differ, "%sswap readahead %s (the file: swap_ra=%s)",
+				       differ->len ? "; " : "", use_vma ? "vma" : "cluster",
+				       cfg->swap_ra == SCN_SWAP_RA_VMA ? "vma" : "cluster");
+}
+
+/*
+ * The real kernel's settings that change what a lesson shows, into @have;
+ * those that differ from the file's config into @differ (the swap ones only
+ * when the scenario uses a swap disk, @swap).
+ */
+static void settings(const struct scn_config *cfg, bool swap, GString *have, GString *differ)
 {
 	struct utsname u;
 	struct stat st;
@@ -637,6 +671,21 @@ static void settings(const struct scn_config *cfg, GString *have, GString *diffe
 						       differ->len ? "; " : "", v,
 						       cfg->read_ahead_bytes >> 10);
 		}
+	}
+	swap_readahead(cfg, swap, have, differ);
+	if (access("/sys/kernel/mm/lru_gen/enabled", R_OK) == 0) {
+		g_autofree char *lru = NULL;
+
+		g_file_get_contents("/sys/kernel/mm/lru_gen/enabled", &lru, NULL, NULL);
+		if (lru && strtoul(lru, NULL, 16) != 0) {
+			g_string_append(have, ", LRU: multi-gen (MGLRU)");
+			g_string_append_printf(differ, "%sthe LRU is multi-gen (MGLRU; the model's is "
+						       "the two-list LRU)", differ->len ? "; " : "");
+		} else {
+			g_string_append(have, ", LRU: two lists");
+		}
+	} else {
+		g_string_append(have, ", LRU: two lists");
 	}
 	if (read_num("/proc/sys/vm/overcommit_memory", &v)) {
 		g_string_append_printf(have, ", overcommit %" PRIu64, v);
@@ -1405,7 +1454,7 @@ int check_file_opts(const char *path, bool json, FILE *out, const struct check_o
 
 	GString *have = g_string_new(""), *differ = g_string_new("");
 
-	settings(&f->config, have, differ);
+	settings(&f->config, want_swap, have, differ);
 	c.notes = g_string_new("");
 	c.real = true;
 	for (int attempt = 1;; attempt++) {
