@@ -209,7 +209,9 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 /*
  * filemap_map_pages - fault-around: map every cached, up-to-date page of
  * [start_pgoff, end_pgoff] whose PTE is empty, without faulting. Stops at
- * the end of the file. The caller computed the window (do_fault_around).
+ * the end of the file. The caller computed the window (do_fault_around),
+ * which never leaves one page table: the tree is walked once, slot after
+ * slot, and the window's PTEs are found once.
  */
 void filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff)
 {
@@ -217,20 +219,27 @@ void filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pg
 	struct address_space *mapping = vma->vm_file->f_mapping;
 	TRACE_FUNC(TR(vma_sim(vma)), filemap_map_pages);
 	pgoff_t max_idx = i_size_pages(mapping->host);
+	struct radix_tree_iter iter;
+	pte_t *ptes = NULL; /* the PTE of start_pgoff, once a page is to be mapped */
+	void **slot;
 
-	for (pgoff_t index = start_pgoff; index <= end_pgoff && index < max_idx; index++) {
-		struct page *page = radix_tree_lookup(&mapping->i_pages, index);
-		unsigned long addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+	radix_tree_for_each_slot(slot, &mapping->i_pages, &iter, start_pgoff) {
+		struct page *page = radix_tree_deref_slot(slot);
+		unsigned long addr = vma->vm_start + ((iter.index - vma->vm_pgoff) << PAGE_SHIFT);
 		pte_t *pte;
 
+		if (iter.index > end_pgoff || iter.index >= max_idx)
+			break;
 		if (!page || radix_tree_exceptional_entry(page) || !PageUptodate(page) ||
 		    PageLocked(page) || PageReclaim(page))
 			continue;
-		pte = sim_pte_alloc_map(vma->vm_mm, addr);
+		if (!ptes)
+			ptes = sim_pte_alloc_map(vma->vm_mm, addr) - (iter.index - start_pgoff);
+		pte = ptes + (iter.index - start_pgoff);
 		if (!pte_none(*pte))
 			continue;
 		get_page(page);
-		alloc_set_pte(vmf, page, addr, false);
+		alloc_set_pte(vmf, page, addr, pte, false);
 	}
 }
 

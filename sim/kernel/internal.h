@@ -107,7 +107,8 @@ void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte
 void free_pgd(struct mm_struct *mm);
 void add_mm_counter(struct mm_struct *mm, int member, long value);
 int mm_counter(const struct page *page);
-vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, bool write);
+vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, pte_t *ptep,
+			 bool write);
 void unmap_mapping_range(struct address_space *mapping, pgoff_t first, pgoff_t last,
 			 bool even_cows);
 

@@ -327,20 +327,23 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf)
 }
 
 /*
- * alloc_set_pte - map @page at @addr for a file fault (the fault's reference
- * becomes the PTE's). A write in a private mapping maps an anonymous copy
- * (the COW page); a write in a shared mapping maps the page-cache page
- * writable and dirty; a read maps it with the VMA's protection, which is
- * writable for a shared tmpfs mapping and read-only for a shared ext4 one
- * (write-notify).
+ * alloc_set_pte - map @page at @addr (its PTE @ptep, or NULL: found here)
+ * for a file fault (the fault's reference becomes the PTE's). A write in a
+ * private mapping maps an anonymous copy (the COW page); a write in a shared
+ * mapping maps the page-cache page writable and dirty; a read maps it with
+ * the VMA's protection, which is writable for a shared tmpfs mapping and
+ * read-only for a shared ext4 one (write-notify).
  */
-vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, bool write)
+vm_fault_t alloc_set_pte(struct vm_fault *vmf, struct page *page, unsigned long addr, pte_t *ptep,
+			 bool write)
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mm_struct *mm = vma->vm_mm;
 	struct sim_machine *m = mm->sim;
 	pte_t entry = mk_pte(m, page, vma->vm_page_prot);
-	pte_t *ptep = sim_pte_alloc_map(mm, addr);
+
+	if (!ptep)
+		ptep = sim_pte_alloc_map(mm, addr);
 
 	if (write)
 		entry = pte_mkwrite(pte_mkdirty(entry));
@@ -363,7 +366,7 @@ static vm_fault_t finish_fault(struct vm_fault *vmf)
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
 	struct page *page = write && !(vmf->vma->vm_flags & VM_SHARED) ? vmf->cow_page : vmf->page;
 
-	return alloc_set_pte(vmf, page, vmf->address, write);
+	return alloc_set_pte(vmf, page, vmf->address, NULL, write);
 }
 
 /* Ask the VMA's object for the page: filemap_fault or shmem_fault. */
