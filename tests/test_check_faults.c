@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * test_check_faults.c - `mmsim check` under faults, and its own limits
- * (issue 9; docs/check.md, docs/limits.md).
+ * (docs/check.md, docs/limits.md).
  *
  * Suite check (root only, skipped otherwise; run one at a time by make
  * test): a worker killed at several points, SIGINT and SIGTERM mid-run, the

@@ -83,7 +83,7 @@ struct checker {
 	GHashTable *before;	/* during a simulated reclaim: the pages resident before */
 	struct scn_backend *real_be;
 	GString *notes;		/* said after the report's header: the real runs repeated */
-	/* issue 9: a test-only fault injected into the real run (MMSIM_CHECK_FAULT) */
+	/* a test-only fault injected into the real run (MMSIM_CHECK_FAULT) */
 	enum { FAULT_NONE, FAULT_KILL_WORKER, FAULT_PAUSE, FAULT_SWAPON } fault;
 	int fault_line;
 };
@@ -425,9 +425,9 @@ static const char *placed(const struct scn_stmt *s)
 }
 
 /*
- * issue 9: the real side stops at the first statement after its set-up
- * failed or a worker died; and the test-only faults of MMSIM_CHECK_FAULT
- * (docs/check.md) happen before the statement at their line.
+ * The real side stops at the first statement after its set-up failed or a
+ * worker died; and the test-only faults of MMSIM_CHECK_FAULT (docs/check.md)
+ * happen before the statement at their line.
  */
 static bool real_side_goes_on(struct checker *c, const struct scn_stmt *s,
 			      struct scn_backend *be)
@@ -1050,7 +1050,7 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 	return t.differ || t.exp_sim || t.exp_real ? 1 : 0;
 }
 
-/* ---- issue 9: check's own limits (docs/limits.md) ------------------------------ */
+/* ---- check's own limits (docs/limits.md) ---------------------------------------- */
 
 /* "1g", "512m", "4096k": a size in the language's units, for messages. */
 static void format_size(uint64_t bytes, char *buf, size_t len)

@@ -110,7 +110,7 @@ struct real_backend {
 	uint64_t swapcached_start; /* meminfo SwapCached (kB) at swapon */
 	uint64_t writeback_start;  /* meminfo Writeback (kB) at the start */
 	GArray *victims;	   /* struct real_victim: the next reclaim's */
-	/* issue 9: why the run cannot go on, and the test-only injected faults */
+	/* why the run cannot go on, and the test-only injected faults */
 	char *failure;		/* a set-up step of the backend failed (g_free) */
 	bool fail_swapon;	/* MMSIM_CHECK_FAULT=swapon */
 };
@@ -243,7 +243,7 @@ static void cleanup(struct real_backend *rb)
 	remove_dir(rb->dir);
 }
 
-/* ---- issue 9: the machine-wide lock, the run's base directory, the deadline ---- */
+/* ---- the machine-wide lock, the run's base directory, the deadline ---- */
 
 /*
  * One real run at a time on the machine: /tmp/mmsim-check.lock, flock'ed.
@@ -372,8 +372,6 @@ int real_backend_kill_worker(struct scn_backend *be, int id)
 	return kill(proc(rb, id)->pid, SIGKILL) ? -errno : 0;
 }
 
-/* ---- end of issue 9's block ---- */
-
 static bool pid_alive(pid_t pid)
 {
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
@@ -469,7 +467,7 @@ static void lose(struct real_backend *rb, int id)
  * node it is already on migrates nothing, but first calls
  * lru_cache_disable(), which drains all CPUs (mm/migrate.c,
  * do_pages_move); 8 us here, no privilege, no setting changed.
- * Measured in docs/divergences.md ("Per-CPU LRU batches").
+ * Measured in docs/divergences.md ("per-CPU LRU batches, all CPUs").
  */
 static char drain_page[4096] __attribute__((aligned(4096)));
 
@@ -491,7 +489,8 @@ static uint64_t swap_io_now(void)
 	if (!g_file_get_contents("/proc/vmstat", &vm, NULL, NULL))
 		return 0;
 	for (const char *k = vm; (k = strstr(k, "pswp")); k += 4)
-		if ((k == vm || k[-1] == '\n') && (!strncmp(k, "pswpin ", 7) || !strncmp(k, "pswpout ", 8)))
+		if ((k == vm || k[-1] == '\n') &&
+		    (!strncmp(k, "pswpin ", 7) || !strncmp(k, "pswpout ", 8)))
 			n += strtoull(strchr(k, ' ') + 1, NULL, 10);
 	return n;
 }
@@ -500,7 +499,7 @@ static uint64_t swap_io_now(void)
  * Count the swap I/O from @before to now as the scenario's own. Around each
  * step that can swap (an access, madvise, mmap, mremap; pread, pwrite and
  * fadvise of an object): what happens outside those steps is another
- * process's (real_backend_noise).
+ * process's, or the kernel's own background reclaim (real_backend_noise).
  */
 static void own_swap_io(struct real_backend *rb, uint64_t before)
 {
@@ -888,7 +887,7 @@ static int real_file(struct scn_backend *be, int id, const char *name, uint64_t 
 	/* clean either way; cached=all keeps the order-0 pages write() left */
 	if (!err && fdatasync(o->fd))
 		err = -errno;
-	if (err) { /* issue 9: the file is the backend's set-up, not the scenario's claim */
+	if (err) { /* the file is the backend's set-up, not the scenario's claim */
 		if (!rb->failure)
 			rb->failure = g_strdup_printf("cannot create file %s (%s): %s", name, o->path,
 						      g_strerror(-err));
@@ -1490,8 +1489,9 @@ static int write_swap_header(int fd, uint64_t pages)
  * were hit (mincore tells a page in the swap cache from one on the device):
  * 3 hits or more make the next window 8 (pages = hits + 2, rounded up to a
  * power of two, at most 2^page-cluster), so the first fault of the scenario
- * reads a full window on both sides. The 64 slots are given back; where the scenario's slots start
- * moves by a multiple of 8, so they keep their place in the 8-slot blocks.
+ * reads a full window on both sides. The 64 slots are given back; where the
+ * scenario's slots start moves by a multiple of 8, so they keep their place
+ * in the 8-slot blocks.
  * Measured in docs/divergences.md ("swap readahead window").
  */
 static void prime_swap_readahead(struct real_backend *rb)
@@ -1539,11 +1539,11 @@ int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char
 	int fd, err, flags = SWAP_FLAG_PREFER | (32767 & SWAP_FLAG_PRIO_MASK);
 
 	/*
-	 * Room for other processes: any process's swap-out goes to the
-	 * highest-priority device, ours. Measured here: a process of the
-	 * machine pages out about 20 pages every 5 s while swap exists; on a
-	 * device of exactly the scenario's size that could leave a tmpfs
-	 * writeout of the scenario without a slot.
+	 * Room for others: any swap-out goes to the highest-priority device,
+	 * ours. Measured here: the kernel's DAMON pages out about 20 idle
+	 * pages of other processes every 5 s while swap exists; on a device of
+	 * exactly the scenario's size that could leave a tmpfs writeout of the
+	 * scenario without a slot.
 	 */
 	pages += REAL_SWAP_SPARE;
 
@@ -1618,7 +1618,7 @@ int real_backend_swap_on(struct scn_backend *be, uint64_t pages, bool zram, char
 		return err;
 	}
 	rb->swapcached_start = meminfo_now(rb, "SwapCached");
-	if (rb->fail_swapon) { /* issue 9: test-only, MMSIM_CHECK_FAULT=swapon */
+	if (rb->fail_swapon) { /* test-only, MMSIM_CHECK_FAULT=swapon */
 		*why = g_strdup_printf("swapon %s: %s (injected by MMSIM_CHECK_FAULT=swapon)",
 				       rb->swap_path, g_strerror(EIO));
 		return -EIO;
@@ -1697,7 +1697,7 @@ static void real_destroy(struct scn_backend *be)
 	}
 	cleanup(rb);
 	live = NULL;
-	release_lock(); /* issue 9: nothing left in /tmp */
+	release_lock(); /* nothing left in /tmp */
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

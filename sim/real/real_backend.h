@@ -95,7 +95,7 @@ int real_backend_lost_worker(struct scn_backend *be);
 /* Remove what crashed earlier runs left behind (called by real_backend_create). */
 void real_backend_remove_stale(void);
 
-/* ---- issue 9: limits and test-only fault injection (docs/check.md) ---- */
+/* ---- limits and test-only fault injection (docs/check.md) ---- */
 
 /*
  * Why the real run cannot go on (a step of the backend's own set-up failed,
