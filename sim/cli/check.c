@@ -882,6 +882,8 @@ static int report(struct checker *c, GHashTable *fail_sim, GHashTable *fail_real
 	json_str(j, have);
 	g_string_append(j, ",\"settings_differ\":");
 	json_str(j, differ);
+	g_string_append(j, ",\"notes\":"); /* the real runs repeated, one line each */
+	json_str(j, c->notes->str);
 	g_string_append(j, ",\"points\":[");
 
 	for (guint i = 0; i < c->points->len; i++) {
