@@ -4,6 +4,7 @@
  * a run left behind (check_util.h).
  */
 #include "check_util.h"
+#include "test_util.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -22,13 +23,6 @@
 #include <unistd.h>
 
 #define TEST_LOCK "/tmp/mmsim-test-check.lock"
-
-const char *check_mmsim(void)
-{
-	const char *bin = getenv("MMSIM");
-
-	return bin ? bin : "build/mmsim";
-}
 
 static int test_lock_fd = -1;
 
@@ -238,7 +232,7 @@ void check_spawn(const char *const *argv, const char *const *env, const char *ta
 	bool sent = false;
 
 	memset(r, 0, sizeof(*r));
-	g_ptr_array_add(args, (char *)check_mmsim());
+	g_ptr_array_add(args, (char *)mmsim_under_test());
 	for (int i = 1; argv[i]; i++)
 		g_ptr_array_add(args, (char *)argv[i]);
 	g_ptr_array_add(args, NULL);
@@ -251,7 +245,7 @@ void check_spawn(const char *const *argv, const char *const *env, const char *ta
 	cr_assert(g_spawn_async_with_pipes(NULL, (char **)args->pdata, envp,
 					   G_SPAWN_DO_NOT_REAP_CHILD, end_with_test, NULL, &pid, NULL,
 					   &out_fd, &err_fd, &gerr),
-		  "cannot run %s: %s", check_mmsim(), gerr ? gerr->message : "?");
+		  "cannot run %s: %s", mmsim_under_test(), gerr ? gerr->message : "?");
 	r->pid = pid;
 	{
 		/* both streams as they come; the signal's cue in standard error */

@@ -11,9 +11,6 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-/* The mmsim under test: $MMSIM, else build/mmsim. */
-const char *check_mmsim(void);
-
 /*
  * One real run at a time among the tests (criterion runs tests in
  * parallel): the before/after look at /proc/swaps and /sys/block must not

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "test_util.h"
 
 /* Is @path marked simulator-only (see simulator_only() in sim/cli/check.c)? */
 static bool simulator_only(const char *path)
@@ -61,30 +62,6 @@ static void check_lesson(const char *path)
 	check_test_unlock();
 }
 
-/* Every *.scn under @dir, into @out. */
-static void collect(const char *dir, GPtrArray *out)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	while (d && (name = g_dir_read_name(d))) {
-		char *path = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(path, G_FILE_TEST_IS_DIR))
-			collect(path, out);
-		if (g_str_has_suffix(name, ".scn"))
-			g_ptr_array_add(out, path);
-		else
-			g_free(path);
-	}
-}
-
-/* g_ptr_array_sort() hands over pointers to the elements. */
-static gint cmp_path(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 struct lesson {
 	char *path;
 };
@@ -101,11 +78,9 @@ static void free_lessons(struct criterion_test_params *crp)
 /* One test per lesson (criterion parameters live in its shared memory: cr_malloc). */
 ParameterizedTestParameters(check, lesson)
 {
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = lesson_files();
 	struct lesson *l;
 
-	collect("scenarios", files);
-	g_ptr_array_sort(files, cmp_path);
 	l = cr_malloc(sizeof(*l) * (files->len ? files->len : 1));
 	for (guint i = 0; i < files->len; i++) {
 		l[i].path = cr_malloc(strlen(files->pdata[i]) + 1);
@@ -197,9 +172,9 @@ Test(check, refuses_without_root, .timeout = 30)
 
 	if (geteuid() == 0)
 		cmd = g_strdup_printf("setpriv --reuid=65534 --regid=65534 --clear-groups %s check "
-				      "./scenarios/anon/zero-page.scn", check_mmsim());
+				      "./scenarios/anon/zero-page.scn", mmsim_under_test());
 	else
-		cmd = g_strdup_printf("%s check ./scenarios/anon/zero-page.scn", check_mmsim());
+		cmd = g_strdup_printf("%s check ./scenarios/anon/zero-page.scn", mmsim_under_test());
 	cr_assert(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
 	cr_assert(WIFEXITED(status));
 	cr_assert_eq(WEXITSTATUS(status), 3, "exit %d\n%s%s", WEXITSTATUS(status), out, err);

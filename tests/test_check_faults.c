@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "check_util.h"
+#include "test_util.h"
 
 #define EVERYTHING "tests/check/everything.scn"
 
@@ -211,7 +212,7 @@ static void in_small_tmpdir(const char *path, const char *size, const char *mess
 		"MMSIM_CHECK_TMPDIR=%s MMSIM_CHECK_TEST=%s %s check %s & pid=$!; wait $pid; rc=$?; "
 		"echo pid=$pid; for f in %s/* %s/.[!.]*; do [ -e \"$f\" ] && echo \"left: $f\"; done; "
 		"exit $rc",
-		size, mnt, mnt, strchr(tag, '=') + 1, check_mmsim(), path, mnt, mnt);
+		size, mnt, mnt, strchr(tag, '=') + 1, mmsim_under_test(), path, mnt, mnt);
 	const char *argv[] = { "unshare", "--mount", "--propagation", "private", "sh", "-c", script,
 			       NULL };
 	check_before_take(&before);
@@ -429,7 +430,7 @@ Test(check_limits, real_memory_raised)
 	cmd = g_strdup_printf("%s%s check --max-real-memory 1300m tests/check/limit-memory.scn",
 			      geteuid() == 0 ? "setpriv --reuid=65534 --regid=65534 --clear-groups "
 					     : "",
-			      check_mmsim());
+			      mmsim_under_test());
 	cr_assert(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3, "status %#x\n%s%s", status, out,
 		  err);

@@ -27,45 +27,17 @@
 #include "dot.h"
 #include "dot_render.h"
 #include "kernel_glue.h"
+#include "test_util.h"
 
 #define FORK_COW "scenarios/anon/fork-cow.scn"
 #define THREE_KINDS "scenarios/swap/three-kinds.scn"
 
 /* ---- helpers ---- */
 
-/* Every *.scn under @dir, sorted. */
-static void collect(const char *dir, GPtrArray *out)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	if (!d)
-		return;
-	while ((name = g_dir_read_name(d))) {
-		char *path = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-			collect(path, out);
-			g_free(path);
-		} else if (g_str_has_suffix(name, ".scn")) {
-			g_ptr_array_add(out, path);
-		} else {
-			g_free(path);
-		}
-	}
-}
-
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static GPtrArray *lessons(void)
 {
-	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *files = lesson_files();
 
-	collect("scenarios", files);
-	g_ptr_array_sort(files, cmp_str);
 	cr_assert_geq(files->len, 8, "expected the lessons under scenarios/, found %u", files->len);
 	return files;
 }
@@ -400,17 +372,10 @@ Test(dot, escape_covers_the_html_specials)
 
 /* ---- the mmsim dot command ---- */
 
-static const char *mmsim(void)
-{
-	const char *bin = getenv("MMSIM");
-
-	return bin ? bin : "build/mmsim";
-}
-
 /* Run @shell (sh -c) with $MMSIM set; its standard output and exit status. */
 static char *run_shell(const char *shell, int *status)
 {
-	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim(), TRUE);
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim_under_test(), TRUE);
 	const char *argv[] = { "/bin/sh", "-c", shell, NULL };
 	char *out = NULL;
 	g_autofree char *errout = NULL;

@@ -13,6 +13,7 @@
  * drive the mmsim binary ($MMSIM): options, messages, the SVG file.
  */
 #include "replay.h"
+#include "test_util.h"
 
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
@@ -314,24 +315,17 @@ Test(replay, sizes)
 
 /* ---- the mmsim binary ----------------------------------------------------- */
 
-static const char *mmsim(void)
-{
-	const char *bin = getenv("MMSIM");
-
-	return bin ? bin : "build/mmsim";
-}
-
 /* Run @shell (sh -c) with $MMSIM set; its output (stdout and stderr) and exit status. */
 static char *run_shell(const char *shell, int *status)
 {
 	const char *argv[] = { "/bin/sh", "-c", shell, NULL };
-	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim(), TRUE);
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim_under_test(), TRUE);
 	g_autoptr(GError) err = NULL;
 	char *out = NULL;
 	int wait;
 
-	if (!g_file_test(mmsim(), G_FILE_TEST_IS_EXECUTABLE))
-		cr_skip_test("%s is not built", mmsim());
+	if (!g_file_test(mmsim_under_test(), G_FILE_TEST_IS_EXECUTABLE))
+		cr_skip_test("%s is not built", mmsim_under_test());
 	cr_assert(g_spawn_sync(NULL, (char **)argv, env, 0, NULL, NULL, &out, NULL, &wait, &err),
 		  "%s", err ? err->message : "?");
 	*status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;

@@ -11,33 +11,7 @@
 
 #include "kernel_glue.h"
 #include "runner.h"
-
-/* Every *.scn under scenarios/, sorted. */
-static void collect(const char *dir, GPtrArray *out)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *name;
-
-	if (!d)
-		return;
-	while ((name = g_dir_read_name(d))) {
-		char *path = g_build_filename(dir, name, NULL);
-
-		if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-			collect(path, out);
-			g_free(path);
-		} else if (g_str_has_suffix(name, ".scn")) {
-			g_ptr_array_add(out, path);
-		} else {
-			g_free(path);
-		}
-	}
-}
-
-static int cmp_str(gconstpointer a, gconstpointer b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+#include "test_util.h"
 
 /* Run @path with the given trace mode; the output in *text. */
 static enum scn_status run_file(const char *path, enum scn_trace_mode mode, char **text)
@@ -87,10 +61,8 @@ static void assert_nothing_allocated(const char *path)
 
 Test(scenarios, every_lesson_passes_with_invariants_checked)
 {
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = lesson_files();
 
-	collect("scenarios", files);
-	g_ptr_array_sort(files, cmp_str);
 	cr_assert_geq(files->len, 8, "expected the lessons under scenarios/, found %u", files->len);
 	for (guint i = 0; i < files->len; i++) {
 		const char *path = files->pdata[i];
@@ -104,10 +76,8 @@ Test(scenarios, every_lesson_passes_with_invariants_checked)
 
 Test(scenarios, the_same_file_gives_the_same_bytes)
 {
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = lesson_files();
 
-	collect("scenarios", files);
-	g_ptr_array_sort(files, cmp_str);
 	cr_assert_gt(files->len, 0);
 	for (guint i = 0; i < files->len; i++) {
 		g_autofree char *a = NULL, *b = NULL;

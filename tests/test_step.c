@@ -19,6 +19,7 @@
 
 #include "kernel_glue.h"
 #include "step.h"
+#include "test_util.h"
 
 #define ANON "scenarios/anon/write-after-read.scn"
 #define SHMEM "scenarios/shmem/three-flavours.scn"
@@ -753,24 +754,17 @@ Test(step, the_transcripts_in_docs_step_md_are_what_the_tool_prints)
 
 /* ---- the mmsim binary ----------------------------------------------------- */
 
-static const char *mmsim(void)
-{
-	const char *bin = getenv("MMSIM");
-
-	return bin ? bin : "build/mmsim";
-}
-
 /* Run @shell (sh -c) with $MMSIM set; its standard output and exit status. */
 static char *run_shell(const char *shell, int *status)
 {
 	const char *argv[] = { "/bin/sh", "-c", shell, NULL };
-	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim(), TRUE);
+	g_auto(GStrv) env = g_environ_setenv(g_get_environ(), "MMSIM", mmsim_under_test(), TRUE);
 	g_autoptr(GError) err = NULL;
 	char *out = NULL, *errout = NULL;
 	int wait;
 
-	if (!g_file_test(mmsim(), G_FILE_TEST_IS_EXECUTABLE))
-		cr_skip_test("%s is not built", mmsim());
+	if (!g_file_test(mmsim_under_test(), G_FILE_TEST_IS_EXECUTABLE))
+		cr_skip_test("%s is not built", mmsim_under_test());
 	cr_assert(g_spawn_sync(NULL, (char **)argv, env, 0, NULL, NULL, &out, &errout, &wait,
 			       &err), "%s", err ? err->message : "?");
 	*status = WIFEXITED(wait) ? WEXITSTATUS(wait) : -1;

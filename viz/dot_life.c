@@ -253,7 +253,7 @@ static const char *short_pte(char *text, size_t len)
 	return text;
 }
 
-static struct task_struct *find_task(struct sim_machine *m, const char *name)
+struct task_struct *viz_find_task(struct sim_machine *m, const char *name)
 {
 	struct task_struct *t;
 
@@ -266,7 +266,7 @@ static struct task_struct *find_task(struct sim_machine *m, const char *name)
 static struct life_cell *describe(struct sim_machine *m, const struct life_row *r)
 {
 	struct life_cell *c = g_new0(struct life_cell, 1);
-	struct task_struct *t = find_task(m, r->proc);
+	struct task_struct *t = viz_find_task(m, r->proc);
 	struct vm_area_struct *vma;
 	pte_t *ptep;
 	pte_t pte = __pte(0);

@@ -72,6 +72,9 @@ void viz_life_snapshot(struct viz_life *l, struct sim_machine *m, const char *ti
 struct dot_graph *viz_life_graph(struct viz_life *l, const char *title);
 
 /* A picture that only says @text (a process that does not exist yet). */
+/* The task a scenario names (its comm), or NULL. */
+struct task_struct *viz_find_task(struct sim_machine *m, const char *name);
+
 struct dot_graph *viz_dot_message(const char *name, const char *title, const char *text);
 
 #endif /* MMSIM_VIZ_DOT_VIEWS_H */

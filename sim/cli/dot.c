@@ -319,16 +319,6 @@ static bool changes_state(enum scn_kind k)
 	}
 }
 
-static struct task_struct *find_task(struct sim_machine *m, const char *name)
-{
-	struct task_struct *t;
-
-	list_for_each_entry(t, &m->tasks, tasks)
-		if (strncmp(t->comm, name, sizeof(t->comm) - 1) == 0)
-			return t;
-	return NULL;
-}
-
 static struct inode *find_inode(struct dot_recorder *rec, struct scn_backend *be,
 				const char *name)
 {
@@ -359,7 +349,7 @@ static struct dot_graph *draw(struct dot_recorder *rec, struct scn_backend *be, 
 
 	switch (r->view) {
 	case DOT_VIEW_PAGETABLE: {
-		struct task_struct *t = find_task(m, r->process);
+		struct task_struct *t = viz_find_task(m, r->process);
 		g_autofree char *text =
 			g_strdup_printf("process %s does not exist yet", r->process);
 
@@ -416,7 +406,7 @@ static void take(struct dot_recorder *rec, const struct scn_stmt *s, struct scn_
 static void life_before_mmap(struct dot_recorder *rec, const struct scn_stmt *s,
 			     struct scn_backend *be)
 {
-	struct task_struct *t = s->proc ? find_task(scn_sim_backend_machine(be), s->proc) : NULL;
+	struct task_struct *t = s->proc ? viz_find_task(scn_sim_backend_machine(be), s->proc) : NULL;
 
 	g_array_set_size(rec->vmas_before, 0);
 	for (struct vm_area_struct *v = t && t->mm ? t->mm->mmap : NULL; v; v = v->vm_next)
@@ -427,7 +417,7 @@ static void life_before_mmap(struct dot_recorder *rec, const struct scn_stmt *s,
 static void life_after_mmap(struct dot_recorder *rec, const struct scn_stmt *s,
 			    struct scn_backend *be)
 {
-	struct task_struct *t = s->proc ? find_task(scn_sim_backend_machine(be), s->proc) : NULL;
+	struct task_struct *t = s->proc ? viz_find_task(scn_sim_backend_machine(be), s->proc) : NULL;
 
 	if (s->outcome.kind != SCN_OUT_OK)
 		return;

@@ -804,22 +804,11 @@ static int real_mremap(struct scn_backend *be, int id, uint64_t addr, uint64_t o
 	return err;
 }
 
-static const int madvise_advice[] = {
-	[SCN_MADV_DONTNEED] = MADV_DONTNEED,
-	[SCN_MADV_COLD] = MADV_COLD,
-	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
-	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
-	[SCN_MADV_POPULATE_READ] = MADV_POPULATE_READ,
-	[SCN_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
-	[SCN_MADV_REMOVE] = MADV_REMOVE,
-	[SCN_MADV_FREE] = MADV_FREE,
-};
-
 static int real_madvise(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
 			enum scn_madvise advice)
 {
 	return simple(to_real(be), id, REAL_OP_MADVISE, addr, len,
-		      (uint64_t)madvise_advice[advice]);
+		      (uint64_t)scn_madvise_advice(advice));
 }
 
 static int real_msync(struct scn_backend *be, int id, uint64_t addr, uint64_t len,
@@ -1077,9 +1066,9 @@ static int real_fadvise(struct scn_backend *be, int id, uint64_t pos, uint64_t l
 static void refresh(struct real_backend *rb);
 static uint64_t meminfo_now(struct real_backend *rb, const char *key)
 {
-	changed(rb);
+	rb->sys_valid = false; /* read again, and again by the next reader: nothing changed */
 	refresh(rb);
-	changed(rb);
+	rb->sys_valid = false;
 	return (uint64_t)(uintptr_t)g_hash_table_lookup(rb->meminfo, key);
 }
 
@@ -1100,7 +1089,6 @@ static int real_writeback(struct scn_backend *be)
 {
 	struct real_backend *rb = to_real(be);
 
-	changed(rb);
 	for (guint i = 0; i < rb->objs->len; i++) {
 		struct real_obj *o = obj(rb, (int)i);
 

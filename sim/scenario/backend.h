@@ -101,6 +101,12 @@ struct inode *scn_sim_backend_inode(struct scn_backend *be, int obj);
 /* A tmpfs object's page @index is swapped and its page waits in the swap cache. */
 bool scn_sim_backend_in_swap_cache(struct scn_backend *be, int obj, uint64_t index);
 
+/*
+ * Linux's number for @advice (the madvise() ABI, which the model's
+ * sim_machine.h mirrors): what both backends pass on.
+ */
+int scn_madvise_advice(enum scn_madvise advice);
+
 /* Names the simulator can answer for `expect meminfo` / `expect vmstat` / smaps. */
 bool scn_sim_knows_meminfo(const char *key);
 bool scn_sim_knows_vmstat(const char *key);

@@ -256,15 +256,13 @@ static struct mapping *map_of(struct runner *r, const char *name)
 	return m;
 }
 
-/* The pages [*first, *last] a reference names in a mapping. */
-static void ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *first, uint64_t *last)
+/* The pages [*first, *last] a reference names in something @pages pages long. */
+static void ref_range(const struct scn_ref *ref, uint64_t pages, uint64_t *first, uint64_t *last)
 {
-	struct mapping *m = map_of(r, ref->name);
-
 	switch (ref->kind) {
 	case SCN_REF_ALL:
 		*first = 0;
-		*last = m->pages ? m->pages - 1 : 0;
+		*last = pages ? pages - 1 : 0;
 		break;
 	case SCN_REF_PAGES:
 		*first = ref->first;
@@ -276,25 +274,19 @@ static void ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *fir
 	}
 }
 
-/* The pages [*first, *last] a reference names in an object, and its byte positions. */
+/* The pages [*first, *last] a reference names in a mapping. */
+static void ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *first, uint64_t *last)
+{
+	ref_range(ref, map_of(r, ref->name)->pages, first, last);
+}
+
+/* The pages [*first, *last] a reference names in an object (obj_ref_pos: its bytes). */
 static void obj_ref_pages(struct runner *r, const struct scn_ref *ref, uint64_t *first,
 			  uint64_t *last)
 {
 	struct object *o = obj_of(r, ref->name);
 
-	switch (ref->kind) {
-	case SCN_REF_ALL:
-		*first = 0;
-		*last = o->size ? (o->size - 1) / SCN_PAGE_SIZE : 0;
-		break;
-	case SCN_REF_PAGES:
-		*first = ref->first;
-		*last = ref->last;
-		break;
-	case SCN_REF_BYTE:
-		*first = *last = ref->offset / SCN_PAGE_SIZE;
-		break;
-	}
+	ref_range(ref, (o->size + SCN_PAGE_SIZE - 1) / SCN_PAGE_SIZE, first, last);
 }
 
 static uint64_t obj_ref_pos(const struct scn_ref *ref, uint64_t i)

@@ -158,21 +158,26 @@ static int sim_mremap_(struct scn_backend *be, int proc, uint64_t addr, uint64_t
 	return (int)err;
 }
 
-static const int madvise_advice[] = {
-	[SCN_MADV_DONTNEED] = MADV_DONTNEED,
-	[SCN_MADV_COLD] = MADV_COLD,
-	[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
-	[SCN_MADV_WILLNEED] = MADV_WILLNEED,
-	[SCN_MADV_POPULATE_READ] = MADV_POPULATE_READ,
-	[SCN_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
-	[SCN_MADV_REMOVE] = MADV_REMOVE,
-	[SCN_MADV_FREE] = MADV_FREE,
-};
+int scn_madvise_advice(enum scn_madvise advice)
+{
+	static const int linux_advice[] = {
+		[SCN_MADV_DONTNEED] = MADV_DONTNEED,
+		[SCN_MADV_COLD] = MADV_COLD,
+		[SCN_MADV_PAGEOUT] = MADV_PAGEOUT,
+		[SCN_MADV_WILLNEED] = MADV_WILLNEED,
+		[SCN_MADV_POPULATE_READ] = MADV_POPULATE_READ,
+		[SCN_MADV_POPULATE_WRITE] = MADV_POPULATE_WRITE,
+		[SCN_MADV_REMOVE] = MADV_REMOVE,
+		[SCN_MADV_FREE] = MADV_FREE,
+	};
+
+	return linux_advice[advice];
+}
 
 static int sim_madvise_(struct scn_backend *be, int proc, uint64_t addr, uint64_t len,
 			enum scn_madvise advice)
 {
-	return sim_madvise(task(be, proc), addr, len, madvise_advice[advice]);
+	return sim_madvise(task(be, proc), addr, len, scn_madvise_advice(advice));
 }
 
 static int sim_access_(struct scn_backend *be, int proc, uint64_t addr, bool write,
